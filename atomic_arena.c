@@ -1,0 +1,640 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * atomic_arena.c - lock-free, fixed-capacity arena of fixed-size slots
+ *
+ * Data structure
+ * --------------
+ * An arena is one vmalloc'd region of @cap slots. Slot i starts at
+ * base + i * stride, where stride is elem_size rounded up to the arena's
+ * alignment. A single counter, @next, says how many slots have been taken
+ * since the last reset: slots [0, min(next, cap)) are in use, the rest are
+ * free. Taking slots is the only operation that moves @next forward; the
+ * whole arena is recycled at once by atomic_arena_reset() (O(1)) or
+ * atomic_arena_clear() (zeroes the used slots first, O(used)).
+ *
+ * Concurrency contract
+ * --------------------
+ * - One slot is taken with a single atomic_long_fetch_add() and a bounds
+ *   check. A caller that draws an index >= cap fails; the arena was full at
+ *   that moment, so the failure is never spurious. It then tries once to
+ *   pull @next back to @cap with a cmpxchg from the value it made, so that
+ *   @next never runs away however many calls fail: any value >= cap means
+ *   "full", and the last of several racing failures always restores @cap.
+ *   @next is thus bounded by cap plus the number of failing calls in flight,
+ *   which is why @cap is limited to ATOMIC_ARENA_MAX_ELEMS.
+ * - Several slots (append, reserve) are taken with a cmpxchg loop that
+ *   checks the room left before it moves @next. A bulk request that does not
+ *   fit fails without ever touching @next, so it cannot make a concurrent
+ *   small request fail while room remains (the fetch-add-then-roll-back
+ *   scheme can), and there is no roll-back for a reset to race with.
+ * - Reservations are relaxed: the counter only hands out distinct indices.
+ *   Publishing a slot's contents to another CPU is the caller's business,
+ *   as with any allocator.
+ * - Reset and clear store @next with a plain atomic set; the caller
+ *   guarantees that nothing else runs on the arena meanwhile.
+ * - Statistics are per-CPU counters bumped with this_cpu_inc(), so the hot
+ *   path touches no shared cache line besides @next; they are summed, racily
+ *   by design, only when debugfs is read.
+ *
+ * All paths that take slots are lock-free, never sleep and never allocate:
+ * they are safe in process, softirq and hardirq context, and in NMI context
+ * on architectures with NMI-safe cmpxchg (CONFIG_ARCH_HAVE_NMI_SAFE_CMPXCHG).
+ *
+ * Limits
+ * ------
+ * - Capacity is fixed at creation and at most ATOMIC_ARENA_MAX_ELEMS slots;
+ *   the storage is allocated and zeroed up front.
+ * - Slots cannot be freed one by one.
+ * - Alignment is a power of two no larger than PAGE_SIZE (vmalloc memory is
+ *   page aligned).
+ * - Names are unique among live arenas, 1..31 bytes, without '/'; they name
+ *   the arena's debugfs directory.
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/atomic.h>
+#include <linux/cache.h>
+#include <linux/debugfs.h>
+#include <linux/err.h>
+#include <linux/list.h>
+#include <linux/log2.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/overflow.h>
+#include <linux/percpu.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/vmalloc.h>
+
+#include "atomic_arena.h"
+#include "atomic_arena_compat.h"
+
+/*
+ * Largest capacity: keeps @next, which may briefly exceed @cap by the number
+ * of failing calls in flight, far from LONG_MAX.
+ */
+#define ATOMIC_ARENA_MAX_ELEMS	(LONG_MAX / 2)
+
+struct atomic_arena_stats {
+	unsigned long allocs;
+	unsigned long alloc_fails;
+	unsigned long bulk;
+	unsigned long bulk_fails;
+};
+
+struct atomic_arena {
+	/* Written by every reservation: alone on its cache line. */
+	atomic_long_t next ____cacheline_aligned_in_smp;
+
+	/* Read-mostly after creation: stays shared in every CPU's cache. */
+	void *base ____cacheline_aligned_in_smp;
+	size_t elem_size;
+	size_t stride;
+	unsigned long cap;
+	struct atomic_arena_stats __percpu *stats;
+
+	/* Control path only. */
+	size_t align;
+	unsigned long high_water;
+	atomic_long_t resets;
+	struct list_head node;
+	struct dentry *dir;
+	char name[ATOMIC_ARENA_NAME_MAX + 1];
+};
+
+/* Serialises creation and destruction, and guards the list of live arenas. */
+static DEFINE_MUTEX(atomic_arena_lock);
+static LIST_HEAD(atomic_arena_list);
+static struct dentry *atomic_arena_debugfs_root;
+
+static void atomic_arena_debugfs_add(struct atomic_arena *arena);
+
+static inline void *slot(const struct atomic_arena *arena, unsigned long idx)
+{
+	return arena->base + idx * arena->stride;
+}
+
+/*
+ * Take one slot. The fetch-add is relaxed: it only has to hand out distinct
+ * indices. Returns the slot's index, or @cap when the arena is full.
+ */
+static __always_inline unsigned long take_one(struct atomic_arena *arena)
+{
+	unsigned long cap = arena->cap;
+	unsigned long idx;
+
+	idx = atomic_long_fetch_add_relaxed(1, &arena->next);
+	if (likely(idx < cap))
+		return idx;
+
+	/*
+	 * Full. Undo our own increment if nobody moved @next since; if
+	 * somebody did, they are failing too and the last of us restores @cap.
+	 * Relaxed: any value >= @cap means full, whoever reads it.
+	 */
+	atomic_long_cmpxchg_relaxed(&arena->next, idx + 1, cap);
+	return cap;
+}
+
+/*
+ * Take @n contiguous slots, 0 < @n, or none. The room left is checked before
+ * @next moves, so a request that does not fit changes nothing. Relaxed, as
+ * in take_one().
+ */
+static unsigned long take_many(struct atomic_arena *arena, unsigned long n)
+{
+	unsigned long cap = arena->cap;
+	long old = atomic_long_read(&arena->next);
+
+	do {
+		if ((unsigned long)old >= cap || cap - (unsigned long)old < n)
+			return cap;
+	} while (!atomic_long_try_cmpxchg_relaxed(&arena->next, &old, old + n));
+
+	return old;
+}
+
+/* Bulk reservation behind append and reserve, with its statistics. */
+static void *reserve_many(struct atomic_arena *arena, unsigned long n)
+{
+	unsigned long idx;
+
+	idx = n == 1 ? take_one(arena) : take_many(arena, n);
+	if (unlikely(idx == arena->cap)) {
+		this_cpu_inc(arena->stats->bulk_fails);
+		return NULL;
+	}
+	this_cpu_inc(arena->stats->bulk);
+	return slot(arena, idx);
+}
+
+/**
+ * atomic_arena_alloc() - take the next free slot and fill it
+ * @arena: the arena
+ * @obj: elem_size bytes to copy into the slot, or NULL to zero it
+ *
+ * Context: Any context; lock-free, never sleeps. NMI-safe where the
+ * architecture has NMI-safe cmpxchg. @arena must be a live arena.
+ *
+ * Return: the slot, aligned as asked at creation, or NULL when the arena
+ * was full at the moment of the call. A failed call takes no slot.
+ */
+void *atomic_arena_alloc(struct atomic_arena *arena, const void *obj)
+{
+	unsigned long idx = take_one(arena);
+	void *p;
+
+	if (unlikely(idx == arena->cap)) {
+		this_cpu_inc(arena->stats->alloc_fails);
+		return NULL;
+	}
+	this_cpu_inc(arena->stats->allocs);
+
+	p = slot(arena, idx);
+	if (obj)
+		memcpy(p, obj, arena->elem_size);
+	else
+		memset(p, 0, arena->elem_size);
+	return p;
+}
+EXPORT_SYMBOL(atomic_arena_alloc);
+
+/**
+ * atomic_arena_append() - store @n elements in @n contiguous slots
+ * @arena: the arena
+ * @objs: @n elements of elem_size bytes each, packed; or NULL to zero the
+ *        slots
+ * @n: number of elements
+ *
+ * All or nothing: either every element is stored, in order, in consecutive
+ * slots, or nothing is stored and no slot is taken.
+ *
+ * Context: Any context; lock-free, never sleeps. NMI-safe where the
+ * architecture has NMI-safe cmpxchg. @arena must be a live arena.
+ *
+ * Return: the first slot; ZERO_SIZE_PTR when @n is 0 (nothing is taken);
+ * NULL when fewer than @n slots were free at the moment of the call.
+ */
+void *atomic_arena_append(struct atomic_arena *arena, const void *objs,
+			  unsigned long n)
+{
+	size_t size = arena->elem_size;
+	unsigned long i;
+	void *first;
+
+	if (unlikely(!n))
+		return ZERO_SIZE_PTR;
+
+	first = reserve_many(arena, n);
+	if (unlikely(!first))
+		return NULL;
+
+	/* n <= cap here, so n * stride cannot overflow (checked at create). */
+	if (!objs)
+		memset(first, 0, n * arena->stride);
+	else if (size == arena->stride)
+		memcpy(first, objs, n * size);
+	else
+		for (i = 0; i < n; i++)
+			memcpy(first + i * arena->stride, objs + i * size, size);
+	return first;
+}
+EXPORT_SYMBOL(atomic_arena_append);
+
+/**
+ * atomic_arena_reserve() - take @n contiguous slots without filling them
+ * @arena: the arena
+ * @n: number of slots
+ *
+ * All or nothing, like atomic_arena_append(). The slots' contents are
+ * unspecified: zero on a fresh or cleared arena, whatever the last user
+ * left after atomic_arena_reset().
+ *
+ * Context: Any context; lock-free, never sleeps. NMI-safe where the
+ * architecture has NMI-safe cmpxchg. @arena must be a live arena.
+ *
+ * Return: the first slot; ZERO_SIZE_PTR when @n is 0 (nothing is taken);
+ * NULL when fewer than @n slots were free at the moment of the call.
+ */
+void *atomic_arena_reserve(struct atomic_arena *arena, unsigned long n)
+{
+	if (unlikely(!n))
+		return ZERO_SIZE_PTR;
+	return reserve_many(arena, n);
+}
+EXPORT_SYMBOL(atomic_arena_reserve);
+
+/**
+ * atomic_arena_len() - number of slots in use
+ * @arena: the arena
+ *
+ * Context: Any context; lock-free. @arena must be a live arena. With
+ * concurrent allocators the value is a snapshot, and a slot counted here
+ * may still be being filled by its owner.
+ *
+ * Return: slots taken since creation or the last reset, at most the
+ * capacity.
+ */
+unsigned long atomic_arena_len(const struct atomic_arena *arena)
+{
+	/* @next may exceed @cap while failing calls are in flight. */
+	return min_t(unsigned long, atomic_long_read(&arena->next), arena->cap);
+}
+EXPORT_SYMBOL(atomic_arena_len);
+
+/**
+ * atomic_arena_cap() - capacity of the arena
+ * @arena: the arena
+ *
+ * Context: Any context. @arena must be a live arena.
+ *
+ * Return: the number of slots, as given at creation.
+ */
+unsigned long atomic_arena_cap(const struct atomic_arena *arena)
+{
+	return arena->cap;
+}
+EXPORT_SYMBOL(atomic_arena_cap);
+
+/**
+ * atomic_arena_elem_size() - size of one element
+ * @arena: the arena
+ *
+ * Context: Any context. @arena must be a live arena.
+ *
+ * Return: the element size given at creation (not the stride).
+ */
+size_t atomic_arena_elem_size(const struct atomic_arena *arena)
+{
+	return arena->elem_size;
+}
+EXPORT_SYMBOL(atomic_arena_elem_size);
+
+/**
+ * atomic_arena_at() - slot at an index
+ * @arena: the arena
+ * @idx: index of the slot, counted from the first slot handed out
+ *
+ * Context: Any context; lock-free. @arena must be a live arena. The
+ * caller must synchronise with the slot's owner before reading what it
+ * wrote: a slot counted in atomic_arena_len() may still be being filled.
+ *
+ * Return: the slot, or NULL when @idx >= atomic_arena_len().
+ */
+void *atomic_arena_at(struct atomic_arena *arena, unsigned long idx)
+{
+	if (idx >= atomic_arena_len(arena))
+		return NULL;
+	return slot(arena, idx);
+}
+EXPORT_SYMBOL(atomic_arena_at);
+
+/**
+ * atomic_arena_index() - index of the slot that starts at @ptr
+ * @arena: the arena
+ * @ptr: a pointer into the arena's storage
+ *
+ * The inverse of atomic_arena_at(): for a slot in use,
+ * atomic_arena_at(arena, atomic_arena_index(arena, p)) == p.
+ *
+ * Context: Any context; lock-free. @arena must be a live arena.
+ *
+ * Return: the index, or -EINVAL when @ptr is not the start of a slot in use
+ * in this arena (NULL, outside the storage, inside a slot, or at or past
+ * atomic_arena_len()).
+ */
+long atomic_arena_index(const struct atomic_arena *arena, const void *ptr)
+{
+	/* Unsigned: a pointer below base wraps to a huge offset. */
+	unsigned long off = (unsigned long)ptr - (unsigned long)arena->base;
+	unsigned long idx = off / arena->stride;
+
+	if (off % arena->stride || idx >= atomic_arena_len(arena))
+		return -EINVAL;
+	return idx;
+}
+EXPORT_SYMBOL(atomic_arena_index);
+
+/**
+ * atomic_arena_reset() - make every slot free again, in O(1)
+ * @arena: the arena
+ *
+ * The slots keep their contents until they are handed out again.
+ *
+ * Context: Any context; never sleeps. The caller must guarantee that no
+ * other call on @arena runs concurrently, and that no slot handed out
+ * before the reset is used after it.
+ */
+void atomic_arena_reset(struct atomic_arena *arena)
+{
+	unsigned long used = atomic_arena_len(arena);
+
+	/* Plain stores: the caller excludes every other user (see above). */
+	if (used > arena->high_water)
+		WRITE_ONCE(arena->high_water, used);
+	atomic_long_inc(&arena->resets);
+	atomic_long_set(&arena->next, 0);
+}
+EXPORT_SYMBOL(atomic_arena_reset);
+
+/**
+ * atomic_arena_clear() - zero the slots in use, then reset the arena
+ * @arena: the arena
+ *
+ * Costs O(used slots), unlike atomic_arena_reset().
+ *
+ * Context: Any context; never sleeps. The caller must guarantee that no
+ * other call on @arena runs concurrently, and that no slot handed out
+ * before the clear is used after it.
+ */
+void atomic_arena_clear(struct atomic_arena *arena)
+{
+	memset(arena->base, 0, atomic_arena_len(arena) * arena->stride);
+	atomic_arena_reset(arena);
+}
+EXPORT_SYMBOL(atomic_arena_clear);
+
+static bool valid_name(const char *name)
+{
+	size_t len;
+
+	if (!name)
+		return false;
+	len = strnlen(name, ATOMIC_ARENA_NAME_MAX + 1);
+	if (!len || len > ATOMIC_ARENA_NAME_MAX || strchr(name, '/'))
+		return false;
+	/* "." and ".." cannot name a directory. */
+	return strcmp(name, ".") && strcmp(name, "..");
+}
+
+static struct atomic_arena *find_arena(const char *name)
+{
+	struct atomic_arena *arena;
+
+	lockdep_assert_held(&atomic_arena_lock);
+	list_for_each_entry(arena, &atomic_arena_list, node)
+		if (!strcmp(arena->name, name))
+			return arena;
+	return NULL;
+}
+
+static void free_arena(struct atomic_arena *arena)
+{
+	vfree(arena->base);
+	free_percpu(arena->stats);
+	kfree(arena);
+}
+
+/**
+ * atomic_arena_create() - create an arena
+ * @name: unique name of the arena, 1 to 31 bytes, without '/'; also the
+ *        name of its debugfs directory. Copied.
+ * @elem_size: size of one element in bytes
+ * @align: alignment of every slot: a power of two, at most PAGE_SIZE
+ * @max_elems: capacity in elements
+ *
+ * Slots are @elem_size bytes at a stride of @elem_size rounded up to
+ * @align, in one zeroed vmalloc'd region allocated now for all @max_elems
+ * slots.
+ *
+ * Context: Process context; may sleep.
+ *
+ * Return: the arena, or an ERR_PTR():
+ * -EINVAL for a NULL or empty @name, a @name with '/', longer than 31
+ * bytes, or "." or ".."; @elem_size or @max_elems of 0; an @align that is
+ * not a power of two or is larger than PAGE_SIZE.
+ * -EOVERFLOW when the storage size overflows or @max_elems exceeds
+ * LONG_MAX / 2.
+ * -ENOMEM when the memory cannot be had (no allocation-failure warning is
+ * printed).
+ * -EEXIST when a live arena already has @name.
+ */
+struct atomic_arena *atomic_arena_create(const char *name, size_t elem_size,
+					 size_t align,
+					 unsigned long max_elems)
+{
+	struct atomic_arena *arena;
+	size_t stride, bytes;
+	int err;
+
+	if (!valid_name(name) || !elem_size || !max_elems ||
+	    !is_power_of_2(align) || align > PAGE_SIZE)
+		return ERR_PTR(-EINVAL);
+	if (max_elems > ATOMIC_ARENA_MAX_ELEMS ||
+	    check_add_overflow(elem_size, align - 1, &stride))
+		return ERR_PTR(-EOVERFLOW);
+	stride &= ~(align - 1);
+	if (check_mul_overflow(stride, (size_t)max_elems, &bytes))
+		return ERR_PTR(-EOVERFLOW);
+
+	arena = kzalloc(sizeof(*arena), GFP_KERNEL);
+	if (!arena)
+		return ERR_PTR(-ENOMEM);
+	strscpy(arena->name, name, sizeof(arena->name));
+	arena->elem_size = elem_size;
+	arena->stride = stride;
+	arena->align = align;
+	arena->cap = max_elems;
+	atomic_long_set(&arena->next, 0);
+	atomic_long_set(&arena->resets, 0);
+
+	err = -ENOMEM;
+	arena->stats = alloc_percpu(struct atomic_arena_stats);
+	if (!arena->stats)
+		goto fail;
+	arena->base = atomic_arena_vmalloc(bytes);
+	if (!arena->base)
+		goto fail;
+
+	mutex_lock(&atomic_arena_lock);
+	if (find_arena(name)) {
+		mutex_unlock(&atomic_arena_lock);
+		err = -EEXIST;
+		goto fail;
+	}
+	list_add_tail(&arena->node, &atomic_arena_list);
+	atomic_arena_debugfs_add(arena);
+	mutex_unlock(&atomic_arena_lock);
+	return arena;
+
+fail:
+	free_arena(arena);
+	return ERR_PTR(err);
+}
+EXPORT_SYMBOL(atomic_arena_create);
+
+/**
+ * atomic_arena_destroy() - destroy an arena and free its storage
+ * @arena: the arena; NULL and ERR_PTR() values are ignored
+ *
+ * Waits for readers of the arena's debugfs files to finish.
+ *
+ * Context: Process context; may sleep. No other call on @arena may be in
+ * flight or made afterwards, and no slot may be used afterwards.
+ */
+void atomic_arena_destroy(struct atomic_arena *arena)
+{
+	if (IS_ERR_OR_NULL(arena))
+		return;
+
+	mutex_lock(&atomic_arena_lock);
+	list_del(&arena->node);
+	/* Waits for in-flight reads of the stats file; later ones fail. */
+	debugfs_remove_recursive(arena->dir);
+	mutex_unlock(&atomic_arena_lock);
+	free_arena(arena);
+}
+EXPORT_SYMBOL(atomic_arena_destroy);
+
+/* debugfs: /sys/kernel/debug/atomic_arena/{arenas,<name>/stats} */
+
+struct atomic_arena_snapshot {
+	unsigned long in_use;
+	unsigned long high_water;
+	unsigned long resets;
+	struct atomic_arena_stats sum;
+};
+
+static void snapshot(const struct atomic_arena *arena,
+		     struct atomic_arena_snapshot *s)
+{
+	const struct atomic_arena_stats *c;
+	int cpu;
+
+	memset(s, 0, sizeof(*s));
+	s->in_use = atomic_arena_len(arena);
+	/* Only written by reset, which may run concurrently: a racy peek. */
+	s->high_water = max(READ_ONCE(arena->high_water), s->in_use);
+	s->resets = atomic_long_read(&arena->resets);
+	for_each_possible_cpu(cpu) {
+		c = per_cpu_ptr(arena->stats, cpu);
+		/* Statistics: other CPUs' counters are summed without sync. */
+		s->sum.allocs += data_race(c->allocs);
+		s->sum.alloc_fails += data_race(c->alloc_fails);
+		s->sum.bulk += data_race(c->bulk);
+		s->sum.bulk_fails += data_race(c->bulk_fails);
+	}
+}
+
+static int stats_show(struct seq_file *m, void *v)
+{
+	struct atomic_arena *arena = m->private;
+	struct atomic_arena_snapshot s;
+
+	snapshot(arena, &s);
+	seq_printf(m, "name:          %s\n", arena->name);
+	seq_printf(m, "elem_size:     %zu\n", arena->elem_size);
+	seq_printf(m, "stride:        %zu\n", arena->stride);
+	seq_printf(m, "align:         %zu\n", arena->align);
+	seq_printf(m, "capacity:      %lu\n", arena->cap);
+	seq_printf(m, "in_use:        %lu\n", s.in_use);
+	seq_printf(m, "high_water:    %lu\n", s.high_water);
+	seq_printf(m, "storage_bytes: %zu\n", arena->cap * arena->stride);
+	seq_printf(m, "allocs:        %lu\n", s.sum.allocs);
+	seq_printf(m, "alloc_fails:   %lu\n", s.sum.alloc_fails);
+	seq_printf(m, "bulk:          %lu\n", s.sum.bulk);
+	seq_printf(m, "bulk_fails:    %lu\n", s.sum.bulk_fails);
+	seq_printf(m, "resets:        %lu\n", s.resets);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(stats);
+
+static int arenas_show(struct seq_file *m, void *v)
+{
+	struct atomic_arena *arena;
+	struct atomic_arena_snapshot s;
+
+	seq_puts(m, "# name                            elem_size stride  capacity    in_use high_water storage_bytes     allocs alloc_fails       bulk bulk_fails resets\n");
+	mutex_lock(&atomic_arena_lock);
+	list_for_each_entry(arena, &atomic_arena_list, node) {
+		snapshot(arena, &s);
+		seq_printf(m, "%-33s %9zu %6zu %9lu %9lu %10lu %13zu %10lu %11lu %10lu %10lu %6lu\n",
+			   arena->name, arena->elem_size, arena->stride,
+			   arena->cap, s.in_use, s.high_water,
+			   arena->cap * arena->stride, s.sum.allocs,
+			   s.sum.alloc_fails, s.sum.bulk, s.sum.bulk_fails,
+			   s.resets);
+	}
+	mutex_unlock(&atomic_arena_lock);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(arenas);
+
+/* Called with atomic_arena_lock held, so that names are still unique. */
+static void atomic_arena_debugfs_add(struct atomic_arena *arena)
+{
+	/* Failures are harmless: the arena works without its debugfs files. */
+	arena->dir = debugfs_create_dir(arena->name, atomic_arena_debugfs_root);
+	debugfs_create_file("stats", 0400, arena->dir, arena, &stats_fops);
+}
+
+static int __init atomic_arena_init(void)
+{
+	atomic_arena_debugfs_root = debugfs_create_dir("atomic_arena", NULL);
+	debugfs_create_file("arenas", 0400, atomic_arena_debugfs_root, NULL,
+			    &arenas_fops);
+	return 0;
+}
+
+static void __exit atomic_arena_exit(void)
+{
+	/* Every user module is gone: an arena left now was leaked by one. */
+	struct atomic_arena *arena, *tmp;
+
+	list_for_each_entry_safe(arena, tmp, &atomic_arena_list, node) {
+		pr_err("arena '%s' was never destroyed; freeing it\n",
+		       arena->name);
+		atomic_arena_destroy(arena);
+	}
+	debugfs_remove_recursive(atomic_arena_debugfs_root);
+}
+
+module_init(atomic_arena_init);
+module_exit(atomic_arena_exit);
+
+MODULE_DESCRIPTION("Lock-free fixed-capacity arena allocator");
+MODULE_AUTHOR("atomic-arena developers");
+MODULE_LICENSE("GPL");
+MODULE_VERSION(ATOMIC_ARENA_VERSION);
