@@ -77,7 +77,7 @@ static int log_flows_set(const char *val, const struct kernel_param *kp)
 	/* All ids in one contiguous run, or none of them. */
 	if (n && !flow_id_arena_append(flow_ids, ids, n))
 		pr_info("id arena: no room for %u more ids\n", n);
-	pr_info("logged %u flows, %u dropped (arena full); %lu of %lu slots in use\n",
+	pr_info("logged %u flows, dropped %u (arena full); %lu of %lu slots in use\n",
 		n - dropped, dropped, flow_arena_len(flows),
 		flow_arena_cap(flows));
 	up_read(&reset_lock);

@@ -1,0 +1,40 @@
+#!/bin/bash
+# build-modules.sh - build every module of the project against a fetched
+# test kernel, with W=1, in a copy of the sources of its own, so that
+# several kernels' builds never mix. Fails on any compiler warning from
+# the project's files.
+#
+# Usage: scripts/build-modules.sh [--print-dir] KERNEL
+#   KERNEL   a name known to scripts/fetch-kernel.sh (6.1, 6.12, ...)
+# Result: build/KERNEL/src/{atomic_arena.ko,samples/*.ko,selftests/*.ko},
+# and build/KERNEL/build.log. --print-dir prints build/KERNEL/src.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(dirname "$here")
+print=
+[[ ${1:-} != --print-dir ]] || { print=1; shift; }
+[[ $# -eq 1 ]] || { sed -n '2,/^set -euo/{/^#/s/^# \{0,1\}//p}' "$0" >&2; exit 2; }
+kernel=$1
+
+kdir=$("$here/fetch-kernel.sh" --print kdir "$kernel")
+out=$top/build/$kernel
+src=$out/src
+rm -rf "$src"
+mkdir -p "$src"
+(cd "$top" && cp --parents Kbuild dkms.conf ./*.c ./*.h samples/*.c \
+	selftests/*.c selftests/*.sh "$src/")
+
+# Debian 11's headers ask for gcc-10; gcc 12 builds 5.10 modules fine.
+cc=()
+[[ $kernel != 5.10* ]] || cc=(CC=gcc)
+if ! make -C "$kdir" M="$src" W=1 "${cc[@]}" modules >"$out/build.log" 2>&1; then
+	cat "$out/build.log" >&2
+	echo "build-modules: build for $kernel failed" >&2
+	exit 1
+fi
+if grep -E "^$src/.*(warning|error):" "$out/build.log" >&2; then
+	echo "build-modules: warnings in our files for $kernel (W=1)" >&2
+	exit 1
+fi
+[[ -z $print ]] || echo "$src"

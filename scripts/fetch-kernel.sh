@@ -1,0 +1,168 @@
+#!/bin/bash
+# fetch-kernel.sh - download and unpack a stock Debian kernel (image + headers)
+# into a private cache, for building and booting test modules in QEMU.
+#
+# Usage:
+#   scripts/fetch-kernel.sh NAME                # fetch (if needed), print nothing
+#   scripts/fetch-kernel.sh --print VAR NAME    # fetch (if needed), print VAR
+#   scripts/fetch-kernel.sh --list              # print the known NAMEs
+#
+#   NAME: 6.1      Debian 12 stock amd64, newest 6.1 (bookworm + bookworm-security)
+#         6.12     bookworm-backports stock amd64
+#         6.12-rt  bookworm-backports PREEMPT_RT (rt-amd64)
+#         5.10     Debian 11 amd64 (bullseye + bullseye-security); build with CC=gcc
+#   VAR:  kdir | vmlinuz | release | modules | dir
+#
+# Example: make -C "$(scripts/fetch-kernel.sh --print kdir 6.1)" M="$PWD" modules
+#
+# Result ($CACHE/kernels/NAME/):
+#   vmlinuz  -> the kernel image       kdir    -> headers dir (make -C kdir M=...)
+#   release     its `uname -r`         modules -> its lib/modules/<release> tree
+#   root/       the unpacked packages  .stamp     written last; present = ready
+# CACHE is ${ATOMIC_ARENA_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/atomic-arena}.
+# Packages are fetched with a private apt state under $CACHE/apt/NAME (the
+# host's apt lists are neither needed nor changed) and unpacked with
+# dpkg-deb -x: nothing goes into /boot, /lib/modules or /usr/src.
+# Once the stamp exists, no network is used. To refresh: rm -rf the NAME dir.
+# Progress goes to stderr; stdout carries only the --print value.
+set -euo pipefail
+
+CACHE=${ATOMIC_ARENA_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/atomic-arena}
+DEBIAN=http://deb.debian.org/debian
+SECURITY=http://deb.debian.org/debian-security
+KEYRING=/usr/share/keyrings/debian-archive-keyring.gpg
+
+log() { echo "fetch-kernel: $*" >&2; }
+die() { log "error: $*"; exit 1; }
+usage() { sed -n '2,/^set -euo/{/^#/s/^# \{0,1\}//p}' "$0" >&2; exit 2; }
+
+print_var=
+case ${1:-} in
+--print) [[ $# -eq 3 ]] || usage; print_var=$2; shift 2 ;;
+--list) echo "6.1 6.12 6.12-rt 5.10"; exit 0 ;;
+-h | --help | "") usage ;;
+esac
+[[ $# -eq 1 ]] || usage
+name=$1
+case $print_var in
+"" | kdir | vmlinuz | release | modules | dir) ;;
+*) die "unknown --print variable '$print_var'" ;;
+esac
+
+# The table: suites, kernel version prefix, flavour, image package suffix.
+case $name in
+6.1) suites=("$DEBIAN bookworm" "$SECURITY bookworm-security")
+	ver=6.1 flavour=amd64 img_suffix= ;;
+6.12) suites=("$DEBIAN bookworm-backports")
+	ver=6.12 flavour=amd64 img_suffix= ;;
+6.12-rt) suites=("$DEBIAN bookworm-backports")
+	ver=6.12 flavour=rt-amd64 img_suffix= ;;
+5.10) suites=("$DEBIAN bullseye" "$SECURITY bullseye-security")
+	ver=5.10 flavour=amd64 img_suffix=-unsigned ;;
+*) die "unknown kernel '$name' (known: $("$0" --list))" ;;
+esac
+
+dir=$CACHE/kernels/$name
+
+print_result() {
+	[[ -z $print_var ]] && return 0
+	case $print_var in
+	release) cat "$dir/release" ;;
+	dir) echo "$dir" ;;
+	*) echo "$dir/$print_var" ;;
+	esac
+}
+
+# Fast path: already fetched, no lock and no network.
+if [[ -e $dir/.stamp ]]; then
+	print_result
+	exit 0
+fi
+
+mkdir -p "$CACHE/kernels"
+exec 9>"$CACHE/kernels/.$name.lock"
+flock 9
+if [[ -e $dir/.stamp ]]; then # another run finished it while we waited
+	print_result
+	exit 0
+fi
+
+# Private apt state: every path apt would use points into $st.
+st=$CACHE/apt/$name
+mkdir -p "$st/lists/partial" "$st/cache/archives/partial" "$st/parts"
+for s in "${suites[@]}"; do
+	echo "deb [signed-by=$KEYRING] ${s% *} ${s#* } main"
+done >"$st/sources.list"
+cat >"$st/apt.conf" <<EOF
+#clear APT::Update::Post-Invoke-Success;
+#clear APT::Update::Post-Invoke;
+#clear DPkg::Post-Invoke;
+Dir::Etc::sourcelist "$st/sources.list";
+Dir::Etc::sourceparts "$st/parts";
+Dir::Etc::preferences "/dev/null";
+Dir::Etc::preferencesparts "$st/parts";
+Dir::State::lists "$st/lists";
+Dir::State::status "/dev/null";
+Dir::Cache "$st/cache";
+APT::Architecture "amd64";
+APT::Architectures { "amd64"; };
+Acquire::Languages "none";
+EOF
+if [[ $EUID -eq 0 ]]; then # no _apt sandbox: it cannot write into $HOME
+	echo 'APT::Sandbox::User "root";' >>"$st/apt.conf"
+fi
+apt_get() { apt-get -q -c "$st/apt.conf" "$@"; }
+apt_cache() { apt-cache -c "$st/apt.conf" "$@"; }
+
+log "updating package lists for $name (${suites[*]})"
+apt_get update >&2
+
+# Newest ABI name, e.g. 6.1.0-41, 6.12.95+deb12, 5.10.0-38.
+re="^linux-image-(${ver//./\\.}\\.[0-9]+(-[0-9]+)?(\\+[a-z0-9.]+)?)-$flavour$img_suffix\$"
+abi=$(apt_cache pkgnames linux-image- | sed -En "s/$re/\\1/p" | sort -V | tail -n1)
+[[ -n $abi ]] || die "no linux-image-$ver*-$flavour$img_suffix package found"
+headers=linux-headers-$abi-$flavour
+mapfile -t deps < <(apt_cache depends "$headers" |
+	awk '$1 == "Depends:" && $2 ~ /^linux-(headers-.*-common|kbuild-)/ { print $2 }')
+[[ ${#deps[@]} -eq 2 ]] || die "cannot find -common and linux-kbuild for $headers: ${deps[*]}"
+pkgs=("linux-image-$abi-$flavour$img_suffix" "$headers" "${deps[@]}")
+
+rm -rf "$dir"
+mkdir -p "$dir/debs" "$dir/root"
+log "downloading ${pkgs[*]}"
+(cd "$dir/debs" && apt_get download "${pkgs[@]}") >&2
+for deb in "$dir"/debs/*.deb; do
+	log "unpacking ${deb##*/}"
+	dpkg-deb -x "$deb" "$dir/root"
+done
+rm -rf "$dir/debs"
+
+release=$abi-$flavour
+root=$dir/root
+[[ -d $root/lib/modules/$release && -f $root/boot/vmlinuz-$release ]] ||
+	die "unexpected image layout (no lib/modules/$release or boot/vmlinuz-$release)"
+kdir=$root/usr/src/linux-headers-$release
+[[ -f $kdir/Makefile ]] || die "no $kdir/Makefile"
+# The arch headers point at /usr/src/linux-headers-*-common: use our copy.
+sed -i "s#/usr/src/#$root/usr/src/#g" "$kdir/Makefile"
+# 6.12+ headers ship vmlinux, which makes every module build run pahole
+# (package dwarves) for BTF. Test modules need no BTF: hide vmlinux so kbuild
+# prints "Skipping BTF generation" instead of failing without pahole.
+if [[ -f $kdir/vmlinux ]]; then mv "$kdir/vmlinux" "$kdir/vmlinux.btf-base"; fi
+# Absolute symlinks (lib/modules/*/build, source) -> relative, inside root.
+find "$root" -lname '/*' -print0 | while IFS= read -r -d '' l; do
+	ln -sfn "$(realpath -m --relative-to="${l%/*}" "$root$(readlink "$l")")" "$l"
+done
+# The package's postinst would run depmod; do it so modprobe works in a guest.
+if command -v depmod >/dev/null || [[ -x /sbin/depmod ]]; then
+	PATH=$PATH:/sbin:/usr/sbin depmod -b "$root" "$release" ||
+		log "warning: depmod failed, no modules.dep"
+fi
+
+ln -sfn "root/boot/vmlinuz-$release" "$dir/vmlinuz"
+ln -sfn "root/usr/src/linux-headers-$release" "$dir/kdir"
+ln -sfn "root/lib/modules/$release" "$dir/modules"
+echo "$release" >"$dir/release"
+date -u +%FT%TZ >"$dir/.stamp"
+log "ready: $dir ($release)"
+print_result
