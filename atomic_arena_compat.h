@@ -9,6 +9,7 @@
 #define _ATOMIC_ARENA_COMPAT_H
 
 #include <linux/gfp.h>
+#include <linux/hrtimer.h>
 #include <linux/vmalloc.h>
 #include <linux/version.h>
 
@@ -25,5 +26,43 @@ static inline void *atomic_arena_vmalloc(size_t size)
 {
 	return __vmalloc(size, GFP_KERNEL | __GFP_ZERO | __GFP_NOWARN);
 }
+
+/* Helpers for the test and benchmark modules. */
+
+/* hrtimer_setup() replaced hrtimer_init() plus ->function in 6.13. */
+static inline void atomic_arena_hrtimer_setup(struct hrtimer *timer,
+					      enum hrtimer_restart (*fn)(struct hrtimer *),
+					      clockid_t clock,
+					      enum hrtimer_mode mode)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 13, 0)
+	hrtimer_setup(timer, fn, clock, mode);
+#else
+	hrtimer_init(timer, clock, mode);
+	timer->function = fn;
+#endif
+}
+
+/*
+ * Sending an NMI to one CPU, for the stress test: only on x86, through the
+ * local APIC, with a handler on the NMI_LOCAL chain.
+ */
+#ifdef CONFIG_X86_LOCAL_APIC
+#include <asm/apic.h>
+#include <asm/nmi.h>
+
+#define ATOMIC_ARENA_HAVE_TEST_NMI	1
+#define ATOMIC_ARENA_NMI_HANDLED	NMI_HANDLED
+#define ATOMIC_ARENA_NMI_DONE		NMI_DONE
+#define atomic_arena_nmi_register(fn) \
+	register_nmi_handler(NMI_LOCAL, fn, 0, "atomic_arena_test")
+#define atomic_arena_nmi_unregister() \
+	unregister_nmi_handler(NMI_LOCAL, "atomic_arena_test")
+
+static inline void atomic_arena_nmi_send(unsigned int cpu)
+{
+	apic->send_IPI_mask(cpumask_of(cpu), NMI_VECTOR);
+}
+#endif
 
 #endif /* _ATOMIC_ARENA_COMPAT_H */

@@ -23,7 +23,7 @@ src=$out/src
 rm -rf "$src"
 mkdir -p "$src"
 (cd "$top" && cp --parents Kbuild dkms.conf ./*.c ./*.h samples/*.c \
-	selftests/*.c selftests/*.sh "$src/")
+	selftests/*.c selftests/*.h selftests/*.sh bench/*.c "$src/")
 
 # Debian 11's headers ask for gcc-10; gcc 12 builds 5.10 modules fine.
 cc=()

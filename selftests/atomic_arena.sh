@@ -8,9 +8,15 @@
 # from user space, unloads the module and checks that they went with it.
 # kselftest exit codes: 0 pass, 1 fail, 4 skip.
 #
+# The module also runs the stress cases (kthreads, hardirq, softirq and
+# NMI allocating at once); meanwhile this script keeps reading every
+# debugfs file, and afterwards compares the hammer's totals with debugfs.
+#
 # Modules come from the installed module tree when modprobe finds them,
 # otherwise from $ATOMIC_ARENA_KO_DIR (default: the build tree this script
 # sits in: ../atomic_arena.ko and ./test_atomic_arena.ko).
+# $TEST_ATOMIC_ARENA_PARAMS is passed to the test module, for example
+# "hammer_rounds=50 hammer_capacity=65536" (modinfo lists them all).
 
 KSFT_PASS=0
 KSFT_FAIL=1
@@ -34,15 +40,27 @@ find_ko() {
 	return 1
 }
 
-# load MODULE: modprobe from the installed tree, else insmod the built
-# file. Returns 2 when the module is nowhere to be found.
+# load MODULE [PARAMS...]: modprobe from the installed tree, else insmod
+# the built file. Returns 2 when the module is nowhere to be found.
 load() {
 	if [ -z "$ko_dir" ] && modinfo "$1" >/dev/null 2>&1; then
-		modprobe "$1"
+		modprobe "$@"
 		return
 	fi
 	ko=$(find_ko "$1") || return 2
-	insmod "$ko"
+	shift
+	insmod "$ko" "$@"
+}
+
+# Reads every debugfs file of the project in a loop while $1 exists, and
+# leaves the number of passes in $1.passes.
+debugfs_reader() {
+	passes=0
+	while [ -e "$1" ]; do
+		cat "$DEBUGFS/arenas" "$DEBUGFS"/*/stats >/dev/null 2>&1
+		passes=$((passes + 1))
+	done
+	echo "$passes" > "$1.passes"
 }
 
 [ "$(id -u)" -eq 0 ] || skip_all "must be run as root"
@@ -64,8 +82,16 @@ fi
 
 marker="atomic_arena selftest $$ $(date +%s)"
 echo "$marker" > /dev/kmsg
-load test_atomic_arena
+flag=$(mktemp)
+debugfs_reader "$flag" &
+reader=$!
+# shellcheck disable=SC2086 # the parameters are words on purpose
+load test_atomic_arena ${TEST_ATOMIC_ARENA_PARAMS:-}
 rc=$?
+rm -f "$flag"
+wait "$reader"
+reads=$(cat "$flag.passes" 2>/dev/null)
+rm -f "$flag.passes"
 
 # The module's KTAP, from the kernel log after our marker, without the
 # timestamp prefix.
@@ -114,25 +140,40 @@ check_arenas() {
 		"$DEBUGFS/arenas"
 }
 
+# The hammer's totals, as the module printed them, against its debugfs.
+check_hammer_counters() {
+	totals=$(echo "$module_ktap" | sed -n 's/^# hammer totals: //p')
+	for kv in $totals; do
+		got=$(awk -v key="${kv%%=*}:" '$1 == key { print $2 }' \
+			"$DEBUGFS/selftest-hammer/stats")
+		if [ "$got" != "${kv#*=}" ]; then
+			echo "# hammer stats: ${kv%%=*} is '$got', module counted '${kv#*=}'"
+			return 1
+		fi
+	done
+}
+
 check_modes() {
 	[ "$(stat -c %a "$FIXTURE/stats")" = 400 ] &&
 	[ "$(stat -c %a "$DEBUGFS/arenas")" = 400 ]
 }
 
+script_cases="debugfs_stats debugfs_arenas debugfs_root_only
+	debugfs_hammer_counters debugfs_read_after_destroy
+	debugfs_removed_with_arena"
 echo "KTAP version 1"
-echo "1..$(( ${plan:-0} + 5 ))"
+echo "1..$(( ${plan:-0} + 6 ))"
 echo "$module_ktap" | grep -v '^[0-9]*\.\.[0-9]*$'
+echo "# debugfs reader: ${reads:-0} passes over every file during the load"
 
 if [ "$rc" -ne 0 ] || [ ! -d /sys/module/test_atomic_arena ]; then
 	why="test module did not load"
-	for t in debugfs_stats debugfs_arenas debugfs_root_only \
-		 debugfs_read_after_destroy debugfs_removed_with_arena; do
+	for t in $script_cases; do
 		result fail "$t" "$why"
 	done
 elif [ ! -d "$FIXTURE" ]; then
 	why="no $FIXTURE: debugfs unavailable"
-	for t in debugfs_stats debugfs_arenas debugfs_root_only \
-		 debugfs_read_after_destroy debugfs_removed_with_arena; do
+	for t in $script_cases; do
 		result skip "$t" "$why"
 	done
 	rmmod test_atomic_arena
@@ -140,6 +181,13 @@ else
 	if check_stats; then result ok debugfs_stats; else result fail debugfs_stats; fi
 	if check_arenas; then result ok debugfs_arenas; else result fail debugfs_arenas; fi
 	if check_modes; then result ok debugfs_root_only; else result fail debugfs_root_only; fi
+	if ! echo "$module_ktap" | grep -q '^# hammer totals: '; then
+		result skip debugfs_hammer_counters "the hammer did not run"
+	elif check_hammer_counters; then
+		result ok debugfs_hammer_counters
+	else
+		result fail debugfs_hammer_counters
+	fi
 
 	# Hold the stats file open while its arena is destroyed: a read
 	# afterwards must fail cleanly (the kernel log is checked for splats
@@ -152,7 +200,8 @@ else
 		result ok debugfs_read_after_destroy
 	fi
 	exec 3<&-
-	if [ ! -e "$FIXTURE" ] && ! grep -q '^selftest-fixture ' "$DEBUGFS/arenas"; then
+	if [ ! -e "$FIXTURE" ] && [ ! -e "$DEBUGFS/selftest-hammer" ] &&
+	   ! grep -qE '^selftest-(fixture|hammer) ' "$DEBUGFS/arenas"; then
 		result ok debugfs_removed_with_arena
 	else
 		result fail debugfs_removed_with_arena

@@ -1,46 +1,24 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * test_atomic_arena.c - functional tests of atomic_arena, run at load time
- *
- * Every case runs when the module is loaded and prints one KTAP line to
- * the kernel log; the load fails with -EINVAL when any case failed, as
- * kselftest test modules do. The module has nothing to do afterwards and
- * can be unloaded at once.
+ * functional.c - the functional cases of the test module: every call of
+ * the API, its edge cases and error codes, and the concurrency guarantees
+ * (exact fill, no spurious failure) under many kthreads.
  */
 
 #define pr_fmt(fmt) fmt
 
+#include <linux/bitmap.h>
 #include <linux/delay.h>
 #include <linux/err.h>
 #include <linux/irq_work.h>
 #include <linux/kernel.h>
-#include <linux/kthread.h>
 #include <linux/mm.h>
-#include <linux/module.h>
 #include <linux/preempt.h>
-#include <linux/random.h>
-#include <linux/sched/task.h>
 #include <linux/slab.h>
 #include <linux/string.h>
-#include <linux/vmalloc.h>
 
 #include "../atomic_arena.h"
-#include "../atomic_arena_compat.h"
-
-/* State of the case being run. */
-static unsigned int case_checks_failed;
-static const char *case_skip;
-
-#define CHECK(cond) check((cond), #cond, __func__, __LINE__)
-
-static bool check(bool ok, const char *what, const char *fn, int line)
-{
-	if (!ok) {
-		pr_info("# %s:%d: check failed: %s\n", fn, line, what);
-		case_checks_failed++;
-	}
-	return ok;
-}
+#include "test_atomic_arena.h"
 
 /* Create an arena the case cannot go on without; a NULL fails the case. */
 static struct atomic_arena *new_arena(const char *name, size_t size,
@@ -556,7 +534,7 @@ static void test_alloc_hardirq(void)
 	irq_work_queue(&ia.work);
 	irq_work_sync(&ia.work);
 	if (!ia.in_hardirq)
-		case_skip = "irq_work ran outside hardirq context on this platform";
+		aa_test_skip("irq_work ran outside hardirq context on this platform");
 	CHECK(ia.slot && *(u64 *)ia.slot == 0xabcdef);
 	CHECK(atomic_arena_index(ia.arena, ia.slot) == 0);
 	atomic_arena_destroy(ia.arena);
@@ -575,7 +553,8 @@ static void test_alloc_hardirq(void)
  */
 static struct atomic_arena *fixture;
 
-static int make_fixture(void)
+/* Creates the fixture arena; destroyed by aa_destroy_fixture(). */
+int aa_make_fixture(void)
 {
 	u64 v = 5, src[3] = { 0 };
 
@@ -597,75 +576,6 @@ static int make_fixture(void)
 /* ---------------------------------------------------------------------- */
 /* Concurrency                                                             */
 
-struct worker {
-	struct task_struct *task;
-	struct completion *start;
-	struct completion done;
-	int (*fn)(struct worker *w);
-	void *ctx;
-	unsigned int id;
-	/* Results, read after the worker stopped. */
-	unsigned long slots;		/* slots taken */
-	unsigned long calls_ok;
-	unsigned long calls_failed;
-	unsigned long violations;
-};
-
-static int worker_main(void *data)
-{
-	struct worker *w = data;
-	int ret;
-
-	wait_for_completion(w->start);
-	ret = w->fn(w);
-	complete(&w->done);
-	return ret;
-}
-
-static unsigned int nr_workers(void)
-{
-	return clamp(2 * num_online_cpus(), 4U, 16U);
-}
-
-/* Run @n workers released together; returns 0 or the first error. */
-static int run_workers(struct worker *w, unsigned int n,
-		       int (*fn)(struct worker *), void *ctx)
-{
-	DECLARE_COMPLETION_ONSTACK(start);
-	unsigned int i, started;
-	int err = 0, ret;
-
-	for (started = 0; started < n; started++) {
-		struct worker *cur = &w[started];
-
-		memset(cur, 0, sizeof(*cur));
-		cur->start = &start;
-		cur->fn = fn;
-		cur->ctx = ctx;
-		cur->id = started;
-		init_completion(&cur->done);
-		cur->task = kthread_create(worker_main, cur, "arena_test/%u",
-					   started);
-		if (IS_ERR(cur->task)) {
-			err = PTR_ERR(cur->task);
-			break;
-		}
-		get_task_struct(cur->task);
-		wake_up_process(cur->task);
-	}
-	complete_all(&start);
-	/* A worker stopped before it first ran would skip its work: wait. */
-	for (i = 0; i < started; i++)
-		wait_for_completion(&w[i].done);
-	for (i = 0; i < started; i++) {
-		ret = kthread_stop(w[i].task);
-		put_task_struct(w[i].task);
-		if (ret && !err)
-			err = ret;
-	}
-	return err;
-}
-
 struct tag {
 	u32 owner;
 	u32 seq;
@@ -677,7 +587,7 @@ static u64 tag_check(u32 owner, u32 seq)
 	return ((u64)owner << 32 | seq) ^ 0x9e3779b97f4a7c15ULL;
 }
 
-static int fill_worker(struct worker *w)
+static int fill_worker(struct aa_worker *w)
 {
 	struct atomic_arena *a = w->ctx;
 	struct tag t = { .owner = w->id };
@@ -697,10 +607,10 @@ static int fill_worker(struct worker *w)
 static void test_concurrent_fill(void)
 {
 	const unsigned long cap = 20000;
-	unsigned int n = nr_workers(), i;
+	unsigned int n = aa_nr_workers(), i;
 	unsigned long total = 0, **seen = NULL;
 	struct atomic_arena *a;
-	struct worker *w;
+	struct aa_worker *w;
 	struct tag *t;
 	int round;
 
@@ -716,7 +626,7 @@ static void test_concurrent_fill(void)
 	}
 
 	for (round = 0; round < 3; round++) {
-		CHECK(!run_workers(w, n, fill_worker, a));
+		CHECK(!aa_run_workers(w, n, fill_worker, a, false));
 		total = 0;
 		for (i = 0; i < n; i++) {
 			total += w[i].slots;
@@ -821,7 +731,7 @@ static unsigned long rollback_len(void *ctx)
 }
 
 /* One call of @n slots, checked against the worker's history. */
-static bool mixed_take(struct worker *w, const struct take_ops *ops,
+static bool mixed_take(struct aa_worker *w, const struct take_ops *ops,
 		       unsigned long n, unsigned long *min_failed)
 {
 	unsigned long got = ops->take(ops->ctx, n);
@@ -838,7 +748,7 @@ static bool mixed_take(struct worker *w, const struct take_ops *ops,
 	return got;
 }
 
-static int mixed_worker(struct worker *w)
+static int mixed_worker(struct aa_worker *w)
 {
 	const struct take_ops *ops = w->ctx;
 	unsigned long min_failed = ULONG_MAX, n;
@@ -869,9 +779,9 @@ static int mixed_worker(struct worker *w)
 static unsigned long run_mixed(const struct take_ops *ops, int rounds,
 			       unsigned long *lost)
 {
-	unsigned int n = nr_workers(), i;
+	unsigned int n = aa_nr_workers(), i;
 	unsigned long violations = 0, slots;
-	struct worker *w;
+	struct aa_worker *w;
 	int r;
 
 	*lost = 0;
@@ -879,7 +789,7 @@ static unsigned long run_mixed(const struct take_ops *ops, int rounds,
 	if (!CHECK(w))
 		return 0;
 	for (r = 0; r < rounds; r++) {
-		CHECK(!run_workers(w, n, mixed_worker, (void *)ops));
+		CHECK(!aa_run_workers(w, n, mixed_worker, (void *)ops, false));
 		slots = 0;
 		for (i = 0; i < n; i++) {
 			violations += w[i].violations;
@@ -925,7 +835,7 @@ static void test_no_spurious_failure(void)
 		violations, rounds);
 }
 
-static int hammer_failures_worker(struct worker *w)
+static int hammer_failures_worker(struct aa_worker *w)
 {
 	struct atomic_arena *a = w->ctx;
 	int i;
@@ -942,17 +852,17 @@ static int hammer_failures_worker(struct worker *w)
 
 static void test_failures_do_not_accumulate(void)
 {
-	unsigned int n = nr_workers(), i;
+	unsigned int n = aa_nr_workers(), i;
 	unsigned long violations = 0;
 	struct atomic_arena *a;
-	struct worker *w;
+	struct aa_worker *w;
 
 	w = kcalloc(n, sizeof(*w), GFP_KERNEL);
 	a = new_arena("failures", 8, 8, 64);
 	if (!CHECK(w) || !a)
 		goto out;
 	CHECK(atomic_arena_reserve(a, 64));
-	CHECK(!run_workers(w, n, hammer_failures_worker, a));
+	CHECK(!aa_run_workers(w, n, hammer_failures_worker, a, false));
 	for (i = 0; i < n; i++)
 		violations += w[i].violations;
 	CHECK(violations == 0);
@@ -970,10 +880,13 @@ out:
 
 /* ---------------------------------------------------------------------- */
 
-static const struct {
-	const char *name;
-	void (*fn)(void);
-} cases[] = {
+void aa_destroy_fixture(void)
+{
+	atomic_arena_destroy(fixture);
+	fixture = NULL;
+}
+
+const struct aa_test_case aa_functional_cases[] = {
 	{ "create_bad_input", test_create_bad_input },
 	{ "create_nomem", test_create_nomem },
 	{ "create_duplicate", test_create_duplicate },
@@ -997,42 +910,4 @@ static const struct {
 	{ "failures_do_not_accumulate", test_failures_do_not_accumulate },
 };
 
-static int __init test_atomic_arena_init(void)
-{
-	unsigned int i, failed = 0, skipped = 0;
-
-	pr_info("KTAP version 1\n");
-	pr_info("1..%zu\n", ARRAY_SIZE(cases));
-	for (i = 0; i < ARRAY_SIZE(cases); i++) {
-		case_checks_failed = 0;
-		case_skip = NULL;
-		cases[i].fn();
-		if (case_checks_failed) {
-			failed++;
-			pr_info("not ok %u %s\n", i + 1, cases[i].name);
-		} else if (case_skip) {
-			skipped++;
-			pr_info("ok %u %s # SKIP %s\n", i + 1, cases[i].name,
-				case_skip);
-		} else {
-			pr_info("ok %u %s\n", i + 1, cases[i].name);
-		}
-	}
-	pr_info("# atomic_arena: pass:%zu fail:%u skip:%u\n",
-		ARRAY_SIZE(cases) - failed - skipped, failed, skipped);
-	if (failed)
-		return -EINVAL;
-	return make_fixture();
-}
-
-static void __exit test_atomic_arena_exit(void)
-{
-	atomic_arena_destroy(fixture);
-}
-
-module_init(test_atomic_arena_init);
-module_exit(test_atomic_arena_exit);
-
-MODULE_DESCRIPTION("Functional tests of atomic_arena (KTAP)");
-MODULE_AUTHOR("atomic-arena developers");
-MODULE_LICENSE("GPL");
+const unsigned int aa_functional_count = ARRAY_SIZE(aa_functional_cases);

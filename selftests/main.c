@@ -1,0 +1,98 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * main.c - entry point of test_atomic_arena.ko: runs every case at load
+ * time and prints one KTAP line per case to the kernel log; the load fails
+ * with -EINVAL when any case failed, as kselftest test modules do.
+ *
+ * The functional cases (functional.c) always run; the stress cases
+ * (hammer.c) run unless hammer_rounds=0. When everything passed, the
+ * module keeps a fixture arena (and the hammer's arena) alive until it is
+ * unloaded, so that selftests/atomic_arena.sh can check their debugfs
+ * files against the figures printed here.
+ */
+
+#define pr_fmt(fmt) fmt
+
+#include <linux/kernel.h>
+#include <linux/module.h>
+#include <linux/printk.h>
+
+#include "test_atomic_arena.h"
+
+/* State of the case being run. */
+static unsigned int case_checks_failed;
+static const char *case_skip;
+
+bool aa_test_check(bool ok, const char *what, const char *fn, int line)
+{
+	if (!ok) {
+		pr_info("# %s:%d: check failed: %s\n", fn, line, what);
+		case_checks_failed++;
+	}
+	return ok;
+}
+
+/* Reports the running case as skipped, unless one of its checks failed. */
+void aa_test_skip(const char *why)
+{
+	case_skip = why;
+}
+
+/* Runs @n cases numbered from @first; returns the number that failed. */
+static unsigned int run_cases(const struct aa_test_case *cases,
+			      unsigned int n, unsigned int first,
+			      unsigned int *skipped)
+{
+	unsigned int i, failed = 0;
+
+	for (i = 0; i < n; i++) {
+		case_checks_failed = 0;
+		case_skip = NULL;
+		cases[i].fn();
+		if (case_checks_failed) {
+			failed++;
+			pr_info("not ok %u %s\n", first + i, cases[i].name);
+		} else if (case_skip) {
+			(*skipped)++;
+			pr_info("ok %u %s # SKIP %s\n", first + i,
+				cases[i].name, case_skip);
+		} else {
+			pr_info("ok %u %s\n", first + i, cases[i].name);
+		}
+	}
+	return failed;
+}
+
+static int __init test_atomic_arena_init(void)
+{
+	unsigned int hammer = aa_hammer_enabled() ? aa_hammer_count : 0;
+	unsigned int total = aa_functional_count + hammer;
+	unsigned int failed, skipped = 0;
+
+	pr_info("KTAP version 1\n");
+	pr_info("1..%u\n", total);
+	failed = run_cases(aa_functional_cases, aa_functional_count, 1,
+			   &skipped);
+	failed += run_cases(aa_hammer_cases, hammer, aa_functional_count + 1,
+			    &skipped);
+	pr_info("# atomic_arena: pass:%u fail:%u skip:%u\n",
+		total - failed - skipped, failed, skipped);
+	if (failed) {
+		aa_hammer_cleanup();
+		return -EINVAL;
+	}
+	return aa_make_fixture();
+}
+
+static void __exit test_atomic_arena_exit(void)
+{
+	aa_destroy_fixture();
+	aa_hammer_cleanup();
+}
+
+module_init(test_atomic_arena_init);
+module_exit(test_atomic_arena_exit);
+
+MODULE_DESCRIPTION("Functional and stress tests of atomic_arena (KTAP)");
+MODULE_AUTHOR("atomic-arena developers");
+MODULE_LICENSE("GPL");
