@@ -57,6 +57,7 @@
 #include <linux/cache.h>
 #include <linux/debugfs.h>
 #include <linux/err.h>
+#include <linux/fault-inject.h>
 #include <linux/list.h>
 #include <linux/log2.h>
 #include <linux/module.h>
@@ -110,6 +111,36 @@ static LIST_HEAD(atomic_arena_list);
 static struct dentry *atomic_arena_debugfs_root;
 
 static void atomic_arena_debugfs_add(struct atomic_arena *arena);
+
+/*
+ * Fault injection for tests: debugfs atomic_arena/fail_create, with the
+ * kernel's usual knobs (probability, interval, times, space, ...), makes
+ * the allocations of atomic_arena_create() fail. should_fail() is called
+ * once per allocation, in order: the arena, its statistics, its storage.
+ */
+#ifdef CONFIG_FAULT_INJECTION_DEBUG_FS
+static DECLARE_FAULT_ATTR(fail_create);
+
+static bool create_alloc_fails(void)
+{
+	return should_fail(&fail_create, 1);
+}
+
+static void fail_create_debugfs_add(void)
+{
+	fault_create_debugfs_attr("fail_create", atomic_arena_debugfs_root,
+				  &fail_create);
+}
+#else
+static bool create_alloc_fails(void)
+{
+	return false;
+}
+
+static void fail_create_debugfs_add(void)
+{
+}
+#endif
 
 static inline void *slot(const struct atomic_arena *arena, unsigned long idx)
 {
@@ -405,8 +436,9 @@ static bool valid_name(const char *name)
 	len = strnlen(name, ATOMIC_ARENA_NAME_MAX + 1);
 	if (!len || len > ATOMIC_ARENA_NAME_MAX || strchr(name, '/'))
 		return false;
-	/* "." and ".." cannot name a directory. */
-	return strcmp(name, ".") && strcmp(name, "..");
+	/* Names that cannot be, or already are, in atomic_arena/ in debugfs. */
+	return strcmp(name, ".") && strcmp(name, "..") &&
+	       strcmp(name, "arenas") && strcmp(name, "fail_create");
 }
 
 static struct atomic_arena *find_arena(const char *name)
@@ -443,7 +475,8 @@ static void free_arena(struct atomic_arena *arena)
  *
  * Return: the arena, or an ERR_PTR():
  * -EINVAL for a NULL or empty @name, a @name with '/', longer than 31
- * bytes, or "." or ".."; @elem_size or @max_elems of 0; an @align that is
+ * bytes, or one of ".", "..", "arenas" and "fail_create" (taken in
+ * debugfs); @elem_size or @max_elems of 0; an @align that is
  * not a power of two or is larger than PAGE_SIZE.
  * -EOVERFLOW when the storage size overflows or @max_elems exceeds
  * LONG_MAX / 2.
@@ -469,7 +502,9 @@ struct atomic_arena *atomic_arena_create(const char *name, size_t elem_size,
 	if (check_mul_overflow(stride, (size_t)max_elems, &bytes))
 		return ERR_PTR(-EOVERFLOW);
 
-	arena = kzalloc(sizeof(*arena), GFP_KERNEL);
+	arena = NULL;
+	if (!create_alloc_fails())
+		arena = kzalloc(sizeof(*arena), GFP_KERNEL);
 	if (!arena)
 		return ERR_PTR(-ENOMEM);
 	strscpy(arena->name, name, sizeof(arena->name));
@@ -481,10 +516,12 @@ struct atomic_arena *atomic_arena_create(const char *name, size_t elem_size,
 	atomic_long_set(&arena->resets, 0);
 
 	err = -ENOMEM;
-	arena->stats = alloc_percpu(struct atomic_arena_stats);
+	if (!create_alloc_fails())
+		arena->stats = alloc_percpu(struct atomic_arena_stats);
 	if (!arena->stats)
 		goto fail;
-	arena->base = atomic_arena_vmalloc(bytes);
+	if (!create_alloc_fails())
+		arena->base = atomic_arena_vmalloc(bytes);
 	if (!arena->base)
 		goto fail;
 
@@ -615,6 +652,7 @@ static int __init atomic_arena_init(void)
 	atomic_arena_debugfs_root = debugfs_create_dir("atomic_arena", NULL);
 	debugfs_create_file("arenas", 0400, atomic_arena_debugfs_root, NULL,
 			    &arenas_fops);
+	fail_create_debugfs_add();
 	return 0;
 }
 

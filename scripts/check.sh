@@ -62,6 +62,7 @@ for k in $kernels; do
 		src=$out/src payload=$out/payload
 		rm -rf "$payload" && mkdir -p "$payload"
 		cp "$src/atomic_arena.ko" "$src/selftests/test_atomic_arena.ko" \
+			"$src/samples/atomic_arena_sample.ko" \
 			"$src/selftests/atomic_arena.sh" "$payload/"
 		printf '#!/bin/sh\nATOMIC_ARENA_KO_DIR=/payload exec ./atomic_arena.sh\n' >"$payload/run"
 		chmod +x "$payload/run"

@@ -149,6 +149,12 @@ sed -i "s#/usr/src/#$root/usr/src/#g" "$kdir/Makefile"
 # (package dwarves) for BTF. Test modules need no BTF: hide vmlinux so kbuild
 # prints "Skipping BTF generation" instead of failing without pahole.
 if [[ -f $kdir/vmlinux ]]; then mv "$kdir/vmlinux" "$kdir/vmlinux.btf-base"; fi
+# Headers name their compiler (5.10: gcc-10). If the host lacks it, use gcc.
+cc=$(grep -o 'gcc-[0-9][0-9]*' "$kdir/.kernelvariables" | head -n1 || true)
+if [[ -n $cc ]] && ! command -v "$cc" >/dev/null; then
+	log "no $cc on this host: $release modules will build with gcc"
+	sed -i "s/$cc\\b/gcc/" "$kdir/.kernelvariables"
+fi
 # Absolute symlinks (lib/modules/*/build, source) -> relative, inside root.
 find "$root" -lname '/*' -print0 | while IFS= read -r -d '' l; do
 	ln -sfn "$(realpath -m --relative-to="${l%/*}" "$root$(readlink "$l")")" "$l"

@@ -21,8 +21,11 @@
 #   the payload's exit status, if the guest reported one and the console
 #   shows no kernel splat; 126 kernel splat (context printed on stderr);
 #   124 timeout; 125 guest ended without reporting (panic, crash, QEMU error).
+# Splats are judged from the moment the payload starts; earlier ones (boot
+# noise of debug kernels) are only shown. A guest that dies before the
+# payload starts (a rare TCG flake) is booted once more.
 # Accel: KVM if a 1-instruction probe VM runs under it, else multi-threaded
-# TCG; set VM_ACCEL=kvm or VM_ACCEL=tcg to skip the probe.
+# TCG. VM_ACCEL=kvm|tcg|tcg-single skips the probe.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -52,7 +55,8 @@ done
 if [[ -f $kernel ]]; then
 	vmlinuz=$kernel
 else
-	vmlinuz=$("$here/fetch-kernel.sh" --print vmlinuz "$kernel")
+	vmlinuz=$("$here/fetch-kernel.sh" --print vmlinuz "$kernel") ||
+		die "cannot get kernel '$kernel'"
 fi
 busybox=${BUSYBOX:-/bin/busybox}
 [[ -x $busybox ]] || die "no $busybox (apt-get install busybox-static)"
@@ -95,10 +99,14 @@ mount -t debugfs debugfs /sys/kernel/debug
 mount -t tmpfs tmpfs /tmp
 [ -d /payload/lib/modules ] && ln -s /payload/lib/modules /lib/modules
 stty -F /dev/ttyS1 raw -echo
+leaks=/sys/kernel/debug/kmemleak  # debug kernels: report only new leaks
+[ -w $leaks ] && echo clear >$leaks
+echo "@@VM-PAYLOAD-START@@" >/dev/kmsg
 cd /payload
 rc=0
 ./run </dev/null >/dev/ttyS1 2>&1 || rc=$?
 kill -9 -1 2>/dev/null  # leftovers may hold ttyS1 open; spares init itself
+[ -w $leaks ] && sleep 6 && echo scan >$leaks  # leaks must be 5 s old
 sleep 0.1
 echo "@@VM-EXIT@@ $rc" >/dev/ttyS1  # last close of ttyS1 waits for the drain
 poweroff -f || reboot -f
@@ -113,42 +121,64 @@ if [[ -z $accel ]]; then
 	accel=tcg
 	if [[ -r /dev/kvm && -w /dev/kvm ]]; then
 		{ head -c 65520 /dev/zero; printf '\xb0\x2a\xe6\xf4\xf4'; head -c 11 /dev/zero; } >"$tmp/probe.bin"
-		rc=0
+		rc=0 # the subshell keeps bash's "Aborted" notice off the terminal
 		(timeout -k 2 10 qemu-system-x86_64 -accel kvm -cpu host -m 16 -nodefaults \
 			-display none -bios "$tmp/probe.bin" \
-			-device isa-debug-exit,iobase=0xf4,iosize=4 >/dev/null 2>&1; exit $?) 2>/dev/null || rc=$? # no "Aborted" noise
-		if [[ $rc -eq 85 ]]; then accel=kvm; fi # (0x2a << 1) | 1
+			-device isa-debug-exit,iobase=0xf4,iosize=4 >/dev/null 2>&1; exit $?) 2>/dev/null || rc=$?
+		if [[ $rc -eq 85 ]]; then accel=kvm; fi # exit status (0x2a << 1) | 1
 	fi
 fi
 case $accel in
 kvm) accel_args=(-accel kvm -cpu host) ;;
 tcg) accel_args=(-accel 'tcg,thread=multi' -cpu max) ;;
-*) die "VM_ACCEL must be kvm or tcg, not '$accel'" ;;
+tcg-single) accel_args=(-accel 'tcg,thread=single' -cpu max) ;;
+*) die "VM_ACCEL must be kvm, tcg or tcg-single, not '$accel'" ;;
 esac
 
 # --- boot ---
-rm -f "$out/console.log" "$out/qemu.log"
-: >"$out/output.log"
-log "booting $vmlinuz ($accel, smp $smp, ${mem}M, timeout ${timeout}s)"
-start=$SECONDS
-timeout -k 5 "$timeout" qemu-system-x86_64 "${accel_args[@]}" \
-	-smp "$smp" -m "$mem" -nodefaults -no-user-config -display none -nic none \
-	-no-reboot -kernel "$vmlinuz" -initrd "$out/initramfs.cpio.gz" \
-	-append "console=ttyS0,115200 rdinit=/init panic=-1 loglevel=7 $append" \
-	-serial "file:$out/console.log" -serial "file:$out/output.log" \
-	</dev/null >"$out/qemu.log" 2>&1 &
-qpid=$!
-tail -s 0.2 -n +1 -f --pid="$qpid" "$out/output.log" |
-	sed -u -e 's/\r$//' -e '/^@@VM-EXIT@@ /d' &
-tpid=$!
-qrc=0
-wait "$qpid" || qrc=$?
-qpid=''
-wait "$tpid" || true
-log "guest finished in $((SECONDS - start))s"
+boot() {
+	rm -f "$out/console.log" "$out/qemu.log"
+	: >"$out/output.log"
+	log "booting $vmlinuz ($accel, smp $smp, ${mem}M, timeout ${timeout}s)"
+	local start=$SECONDS
+	timeout -k 5 "$timeout" qemu-system-x86_64 "${accel_args[@]}" \
+		-smp "$smp" -m "$mem" -nodefaults -no-user-config -display none -nic none \
+		-no-reboot -kernel "$vmlinuz" -initrd "$out/initramfs.cpio.gz" \
+		-append "console=ttyS0,115200 rdinit=/init panic=-1 loglevel=7 $append" \
+		-serial "file:$out/console.log" -serial "file:$out/output.log" \
+		</dev/null >"$out/qemu.log" 2>&1 &
+	qpid=$!
+	tail -s 0.2 -n +1 -f --pid="$qpid" "$out/output.log" |
+		sed -u -e 's/\r$//' -e '/^@@VM-EXIT@@ [0-9]*$/d' -e 's/@@VM-EXIT@@ [0-9]*$//' &
+	local tpid=$!
+	qrc=0
+	wait "$qpid" || qrc=$?
+	qpid=''
+	wait "$tpid" || true
+	: >>"$out/console.log"
+	log "guest finished in $((SECONDS - start))s"
+}
+started() { grep -aq '@@VM-PAYLOAD-START@@' "$out/console.log"; }
+boot
+if ! started && [[ $qrc -ne 124 ]]; then
+	cp "$out/console.log" "$out/console.failed-boot.log"
+	log "guest died before the payload started (QEMU status $qrc; see" \
+		"$out/console.failed-boot.log); booting once more"
+	boot
+fi
 
 # --- verdict ---
-rc=$(sed -n 's/^@@VM-EXIT@@ \([0-9]*\)\r*$/\1/p' "$out/output.log" | tail -n1)
+splat='Oops|BUG:|kernel BUG at|WARNING:|Call Trace:|Kernel panic|KASAN:|KCSAN:'
+splat+='|UBSAN:|suspected memory leak|general protection fault|RCU stall'
+splat+='|detected stall|soft lockup|hard LOCKUP|blocked for more than'
+show() { grep -aE -B 10 -A 40 "$splat" "$1" | head -n 200 >&2; }
+# Split the console at the payload start (all of it counts if never started).
+awk -v b="$tmp/boot.log" -v r="$tmp/run.log" \
+	'/@@VM-PAYLOAD-START@@/ { f = 1 } { print > (f ? r : b) }' "$out/console.log"
+touch "$tmp/boot.log" "$tmp/run.log"
+if ! started; then mv "$tmp/boot.log" "$tmp/run.log"; touch "$tmp/boot.log"; fi
+
+rc=$(sed -n 's/.*@@VM-EXIT@@ \([0-9]*\)\r*$/\1/p' "$out/output.log" | tail -n1)
 if [[ -z $rc ]]; then
 	if [[ $qrc -eq 124 ]]; then
 		log "FAIL: timed out after ${timeout}s"
@@ -157,18 +187,21 @@ if [[ -z $rc ]]; then
 		log "FAIL: guest ended without an exit marker (QEMU status $qrc)"
 		rc=125
 	fi
-	log "last lines of console.log:"
-	tail -n 30 "$out/console.log" >&2 || true
 	if [[ -s $out/qemu.log ]]; then log "qemu.log:"; cat "$out/qemu.log" >&2; fi
+	if ! grep -aqE "$splat" "$tmp/run.log"; then
+		log "last lines of $out/console.log:"
+		tail -n 30 "$out/console.log" >&2
+	fi
 elif [[ $rc -ne 0 ]]; then
 	log "FAIL: payload exited with status $rc"
 fi
-splat='Oops|BUG:|kernel BUG at|WARNING:|Call Trace:|Kernel panic|KASAN:|KCSAN:'
-splat+='|UBSAN:|suspected memory leak|general protection fault|RCU stall'
-splat+='|detected stall|soft lockup|hard LOCKUP|blocked for more than'
-if grep -aqE "$splat" "$out/console.log" 2>/dev/null; then
+if grep -aqE "$splat" "$tmp/boot.log"; then
+	log "warning: kernel splat during boot, before the payload (not counted):"
+	show "$tmp/boot.log"
+fi
+if grep -aqE "$splat" "$tmp/run.log"; then
 	log "FAIL: kernel splat in $out/console.log:"
-	grep -aE -B 10 -A 40 "$splat" "$out/console.log" | head -n 200 >&2
+	show "$tmp/run.log"
 	if [[ $rc -lt 124 ]]; then rc=126; fi
 fi
 exit "$rc"

@@ -1,28 +1,30 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# Functional tests of atomic_arena, printed as one KTAP report.
+# Tests of atomic_arena, printed as one KTAP report.
 #
-# Loading test_atomic_arena.ko runs the in-kernel cases and leaves one
-# fixture arena alive; this script then checks that arena's debugfs files
-# from user space, unloads the module and checks that they went with it.
+# Loading test_atomic_arena.ko runs the in-kernel cases: the functional
+# suite, then the stress cases (kthreads, hardirq, softirq and NMI
+# allocating at once) while this script keeps reading every debugfs file.
+# The module leaves a fixture arena and the hammer's arena alive; the
+# script checks their debugfs files, then unloads the module and checks
+# that the files went with it. Where the kernel has them, it also checks
+# create() under fault injection, and asks kmemleak about our modules
+# after loading and unloading the sample module 50 times.
 # kselftest exit codes: 0 pass, 1 fail, 4 skip.
-#
-# The module also runs the stress cases (kthreads, hardirq, softirq and
-# NMI allocating at once); meanwhile this script keeps reading every
-# debugfs file, and afterwards compares the hammer's totals with debugfs.
 #
 # Modules come from the installed module tree when modprobe finds them,
 # otherwise from $ATOMIC_ARENA_KO_DIR (default: the build tree this script
-# sits in: ../atomic_arena.ko and ./test_atomic_arena.ko).
-# $TEST_ATOMIC_ARENA_PARAMS is passed to the test module, for example
-# "hammer_rounds=50 hammer_capacity=65536" (modinfo lists them all).
+# sits in). $TEST_ATOMIC_ARENA_PARAMS is passed to the test module, for
+# example "hammer_rounds=50 hammer_capacity=65536" (see modinfo).
 
 KSFT_PASS=0
 KSFT_FAIL=1
 KSFT_SKIP=4
 DEBUGFS=/sys/kernel/debug/atomic_arena
 FIXTURE=$DEBUGFS/selftest-fixture
+KMEMLEAK=/sys/kernel/debug/kmemleak
+LOAD_LOOPS=50
 
 here=$(cd "$(dirname "$0")" && pwd)
 ko_dir=${ATOMIC_ARENA_KO_DIR:-}
@@ -34,7 +36,8 @@ skip_all() {
 }
 
 find_ko() {
-	for f in ${ko_dir:+"$ko_dir/$1.ko"} "$here/$1.ko" "$here/../$1.ko"; do
+	for f in ${ko_dir:+"$ko_dir/$1.ko"} "$here/$1.ko" "$here/../$1.ko" \
+		 "$here/../samples/$1.ko"; do
 		[ -f "$f" ] && { echo "$f"; return 0; }
 	done
 	return 1
@@ -52,6 +55,25 @@ load() {
 	insmod "$ko" "$@"
 }
 
+unload() {
+	[ ! -d "/sys/module/$1" ] || rmmod "$1"
+}
+
+# Marks the kernel log, so that ktap_since can find what came after.
+mark_log() {
+	marker="atomic_arena selftest $$ $(date +%s) $1"
+	echo "$marker" > /dev/kmsg
+}
+
+# The first KTAP report in the kernel log after the mark, without
+# timestamps. Only the first: busybox insmod retries a failed load with
+# init_module(), which runs the cases a second time.
+ktap_since_mark() {
+	dmesg | sed -n "/$marker/,\$p" | sed 's/^\[[^]]*\] \{0,1\}//' |
+		awk '/^KTAP version 1$/ { n++; next } n == 1' |
+		grep -E '^([0-9]+\.\.[0-9]+|ok |not ok |# )'
+}
+
 # Reads every debugfs file of the project in a loop while $1 exists, and
 # leaves the number of passes in $1.passes.
 debugfs_reader() {
@@ -63,11 +85,143 @@ debugfs_reader() {
 	echo "$passes" > "$1.passes"
 }
 
+n=0
+failed=0
+result() {	# result STATUS NAME [DETAIL]: STATUS is ok, fail or skip
+	n=$((n + 1))
+	case $1 in
+	ok) echo "ok $n $2" ;;
+	skip) echo "ok $n $2 # SKIP $3" ;;
+	*) echo "not ok $n $2${3:+ # $3}"; failed=1 ;;
+	esac
+}
+
+# check NAME COMMAND...: one case, passed when COMMAND succeeds.
+check() {
+	name=$1
+	shift
+	if "$@"; then result ok "$name"; else result fail "$name"; fi
+}
+
+stat_of() {	# stat_of FILE KEY: the value of "KEY:" in a stats file
+	awk -v key="$2:" '$1 == key { print $2 }' "$1"
+}
+
+check_fixture_stats() {
+	for kv in name=selftest-fixture elem_size=8 stride=8 align=8 \
+		  capacity=6 in_use=2 high_water=6 storage_bytes=48 allocs=3 \
+		  alloc_fails=2 bulk=2 bulk_fails=1 resets=1; do
+		got=$(stat_of "$FIXTURE/stats" "${kv%%=*}")
+		if [ "$got" != "${kv#*=}" ]; then
+			echo "# stats: ${kv%%=*} is '$got', expected '${kv#*=}'"
+			return 1
+		fi
+	done
+}
+
+check_arenas_file() {
+	head -n 1 "$DEBUGFS/arenas" | grep -q '^# name ' || return 1
+	# name elem_size stride capacity in_use high_water storage_bytes ...
+	awk '$1 == "selftest-fixture" && $2 == 8 && $4 == 6 && $5 == 2 &&
+	     $6 == 6 && $7 == 48 { found = 1 } END { exit !found }' \
+		"$DEBUGFS/arenas"
+}
+
+check_root_only() {
+	[ "$(stat -c %a "$FIXTURE/stats")" = 400 ] &&
+	[ "$(stat -c %a "$DEBUGFS/arenas")" = 400 ]
+}
+
+# The hammer's totals, as the module printed them, against its debugfs.
+check_hammer_counters() {
+	totals=$(echo "$module_ktap" | sed -n 's/^# hammer totals: //p')
+	for kv in $totals; do
+		got=$(stat_of "$DEBUGFS/selftest-hammer/stats" "${kv%%=*}")
+		if [ "$got" != "${kv#*=}" ]; then
+			echo "# hammer stats: ${kv%%=*} is '$got', module counted '${kv#*=}'"
+			return 1
+		fi
+	done
+}
+
+# Holds a stats file open while the module destroys its arena: a read
+# afterwards must fail cleanly (splats are caught by whoever reads the log).
+check_read_after_destroy() {
+	exec 3< "$FIXTURE/stats"
+	unload test_atomic_arena
+	if cat <&3 >/dev/null 2>&1; then
+		echo "# a read succeeded after the arena was destroyed"
+		exec 3<&-
+		return 1
+	fi
+	exec 3<&-
+}
+
+check_removed_with_arena() {
+	[ ! -e "$FIXTURE" ] && [ ! -e "$DEBUGFS/selftest-hammer" ] &&
+	! grep -qE '^selftest-(fixture|hammer) ' "$DEBUGFS/arenas"
+}
+
+# fault_case NAME SPACE: arm fail_create to fail the (SPACE+1)-th
+# allocation of the next create(), and run the module's fault case.
+fault_case() {
+	f=$DEBUGFS/fail_create
+	echo 0 > "$f/verbose"
+	echo 100 > "$f/probability"
+	echo 1 > "$f/interval"
+	echo "$2" > "$f/space"
+	echo 1 > "$f/times"
+	mark_log "$1"
+	load test_atomic_arena fault_injection=1
+	unload test_atomic_arena
+	echo 0 > "$f/times"
+	echo 0 > "$f/probability"
+	out=$(ktap_since_mark)
+	if echo "$out" | grep -q '^ok 1 '; then
+		result ok "$1"
+	else
+		echo "$out" | grep '^#'
+		result fail "$1"
+	fi
+}
+
+# 50 loads and unloads of the sample module: they must leave no arena.
+check_load_loop() {
+	i=0
+	while [ $i -lt $LOAD_LOOPS ]; do
+		load atomic_arena_sample || return 1
+		unload atomic_arena_sample || return 1
+		i=$((i + 1))
+	done
+	! grep -q '^sample-' "$DEBUGFS/arenas"
+}
+
+# Objects leaked by our modules, if kmemleak finds any (it reports
+# objects at least 5 s old, after a scan).
+check_kmemleak() {
+	sleep 6
+	echo scan > "$KMEMLEAK"
+	leaks=$(grep -E -B 2 -A 20 'unreferenced object' "$KMEMLEAK")
+	ours=$(echo "$leaks" | grep -E 'atomic_arena|test_atomic_arena')
+	if [ -n "$ours" ]; then
+		echo "$leaks" | sed 's/^/# /'
+		return 1
+	fi
+	if [ -n "$leaks" ]; then
+		echo "# kmemleak reports leaks that are not ours:"
+		echo "$leaks" | grep -E '^\s+\[<' | head -n 20 | sed 's/^/# /'
+	fi
+}
+
+# ---------------------------------------------------------------------
+
 [ "$(id -u)" -eq 0 ] || skip_all "must be run as root"
 
 if [ ! -d /sys/kernel/debug/atomic_arena ] && ! grep -q ' debugfs ' /proc/mounts; then
 	mount -t debugfs none /sys/kernel/debug 2>/dev/null
 fi
+# Leaks from before our tests are not ours to judge.
+[ ! -w "$KMEMLEAK" ] || echo clear > "$KMEMLEAK"
 
 loaded_arena=0
 if [ ! -d /sys/module/atomic_arena ]; then
@@ -78,10 +232,9 @@ if [ ! -d /sys/module/atomic_arena ]; then
 	*) echo "# FAIL: cannot load atomic_arena"; exit $KSFT_FAIL ;;
 	esac
 fi
-[ ! -d /sys/module/test_atomic_arena ] || rmmod test_atomic_arena
+unload test_atomic_arena
 
-marker="atomic_arena selftest $$ $(date +%s)"
-echo "$marker" > /dev/kmsg
+mark_log main
 flag=$(mktemp)
 debugfs_reader "$flag" &
 reader=$!
@@ -93,121 +246,70 @@ wait "$reader"
 reads=$(cat "$flag.passes" 2>/dev/null)
 rm -f "$flag.passes"
 
-# The module's KTAP, from the kernel log after our marker, without the
-# timestamp prefix.
-# Only the first report: busybox insmod retries a failed load with
-# init_module(), which runs the suite a second time.
-module_ktap=$(dmesg | sed -n "/$marker/,\$p" | sed 's/^\[[^]]*\] \{0,1\}//' |
-	awk '/^KTAP version 1$/ { n++; next } n == 1' |
-	grep -E '^([0-9]+\.\.[0-9]+|ok |not ok |# )')
+module_ktap=$(ktap_since_mark)
 plan=$(echo "$module_ktap" | sed -n 's/^1\.\.\([0-9]*\)$/\1/p' | head -n 1)
 ran=$(echo "$module_ktap" | grep -cE '^(ok|not ok) ')
 
-# User-space cases, numbered after the module's.
-n=${plan:-0}
-failed=0
-result() {	# result STATUS NAME [DETAIL]: STATUS is ok, fail or skip
-	n=$((n + 1))
-	case $1 in
-	ok) echo "ok $n $2" ;;
-	skip) echo "ok $n $2 # SKIP $3" ;;
-	*) echo "not ok $n $2${3:+ # $3}"; failed=1 ;;
-	esac
-}
-
-# stat_value KEY: the value of "KEY:" in the fixture's stats file.
-stat_value() {
-	awk -v key="$1:" '$1 == key { print $2 }' "$FIXTURE/stats"
-}
-
-check_stats() {
-	for kv in name=selftest-fixture elem_size=8 stride=8 align=8 \
-		  capacity=6 in_use=2 high_water=6 storage_bytes=48 allocs=3 \
-		  alloc_fails=2 bulk=2 bulk_fails=1 resets=1; do
-		got=$(stat_value "${kv%%=*}")
-		if [ "$got" != "${kv#*=}" ]; then
-			echo "# stats: ${kv%%=*} is '$got', expected '${kv#*=}'"
-			return 1
-		fi
-	done
-}
-
-check_arenas() {
-	head -n 1 "$DEBUGFS/arenas" | grep -q '^# name ' || return 1
-	# name elem_size stride capacity in_use high_water storage_bytes ...
-	awk '$1 == "selftest-fixture" && $2 == 8 && $4 == 6 && $5 == 2 &&
-	     $6 == 6 && $7 == 48 { found = 1 } END { exit !found }' \
-		"$DEBUGFS/arenas"
-}
-
-# The hammer's totals, as the module printed them, against its debugfs.
-check_hammer_counters() {
-	totals=$(echo "$module_ktap" | sed -n 's/^# hammer totals: //p')
-	for kv in $totals; do
-		got=$(awk -v key="${kv%%=*}:" '$1 == key { print $2 }' \
-			"$DEBUGFS/selftest-hammer/stats")
-		if [ "$got" != "${kv#*=}" ]; then
-			echo "# hammer stats: ${kv%%=*} is '$got', module counted '${kv#*=}'"
-			return 1
-		fi
-	done
-}
-
-check_modes() {
-	[ "$(stat -c %a "$FIXTURE/stats")" = 400 ] &&
-	[ "$(stat -c %a "$DEBUGFS/arenas")" = 400 ]
-}
-
-script_cases="debugfs_stats debugfs_arenas debugfs_root_only
+debugfs_cases="debugfs_stats debugfs_arenas debugfs_root_only
 	debugfs_hammer_counters debugfs_read_after_destroy
 	debugfs_removed_with_arena"
+fault_cases="fault_create_arena fault_create_stats fault_create_storage"
+other_cases="load_unload_loop kmemleak"
+count=0
+for t in $debugfs_cases $fault_cases $other_cases; do
+	count=$((count + 1))
+done
+
 echo "KTAP version 1"
-echo "1..$(( ${plan:-0} + 6 ))"
+echo "1..$(( ${plan:-0} + count ))"
 echo "$module_ktap" | grep -v '^[0-9]*\.\.[0-9]*$'
 echo "# debugfs reader: ${reads:-0} passes over every file during the load"
+n=${plan:-0}
 
 if [ "$rc" -ne 0 ] || [ ! -d /sys/module/test_atomic_arena ]; then
-	why="test module did not load"
-	for t in $script_cases; do
-		result fail "$t" "$why"
+	for t in $debugfs_cases; do
+		result fail "$t" "test module did not load"
 	done
 elif [ ! -d "$FIXTURE" ]; then
-	why="no $FIXTURE: debugfs unavailable"
-	for t in $script_cases; do
-		result skip "$t" "$why"
+	for t in $debugfs_cases; do
+		result skip "$t" "no $FIXTURE: debugfs unavailable"
 	done
-	rmmod test_atomic_arena
 else
-	if check_stats; then result ok debugfs_stats; else result fail debugfs_stats; fi
-	if check_arenas; then result ok debugfs_arenas; else result fail debugfs_arenas; fi
-	if check_modes; then result ok debugfs_root_only; else result fail debugfs_root_only; fi
+	check debugfs_stats check_fixture_stats
+	check debugfs_arenas check_arenas_file
+	check debugfs_root_only check_root_only
 	if ! echo "$module_ktap" | grep -q '^# hammer totals: '; then
 		result skip debugfs_hammer_counters "the hammer did not run"
-	elif check_hammer_counters; then
-		result ok debugfs_hammer_counters
 	else
-		result fail debugfs_hammer_counters
+		check debugfs_hammer_counters check_hammer_counters
 	fi
-
-	# Hold the stats file open while its arena is destroyed: a read
-	# afterwards must fail cleanly (the kernel log is checked for splats
-	# by whoever runs us).
-	exec 3< "$FIXTURE/stats"
-	rmmod test_atomic_arena
-	if cat <&3 >/dev/null 2>&1; then
-		result fail debugfs_read_after_destroy "read succeeded after destroy"
-	else
-		result ok debugfs_read_after_destroy
-	fi
-	exec 3<&-
-	if [ ! -e "$FIXTURE" ] && [ ! -e "$DEBUGFS/selftest-hammer" ] &&
-	   ! grep -qE '^selftest-(fixture|hammer) ' "$DEBUGFS/arenas"; then
-		result ok debugfs_removed_with_arena
-	else
-		result fail debugfs_removed_with_arena
-	fi
+	check debugfs_read_after_destroy check_read_after_destroy
+	check debugfs_removed_with_arena check_removed_with_arena
 fi
-[ "$loaded_arena" -eq 0 ] || rmmod atomic_arena
+unload test_atomic_arena
+
+if [ -d "$DEBUGFS/fail_create" ]; then
+	fault_case fault_create_arena 0
+	fault_case fault_create_stats 1
+	fault_case fault_create_storage 2
+else
+	for t in $fault_cases; do
+		result skip "$t" "kernel without CONFIG_FAULT_INJECTION_DEBUG_FS"
+	done
+fi
+
+if find_ko atomic_arena_sample >/dev/null || modinfo atomic_arena_sample >/dev/null 2>&1; then
+	check load_unload_loop check_load_loop
+else
+	result skip load_unload_loop "atomic_arena_sample.ko not found"
+fi
+
+if [ -w "$KMEMLEAK" ]; then
+	check kmemleak check_kmemleak
+else
+	result skip kmemleak "kernel without kmemleak"
+fi
+[ "$loaded_arena" -eq 0 ] || unload atomic_arena
 
 if [ -z "$plan" ] || [ "$ran" != "$plan" ]; then
 	echo "# FAIL: the module reported $ran of ${plan:-?} planned cases (load returned $rc)"

@@ -49,6 +49,8 @@ static void test_create_bad_input(void)
 		{ "a/b",	8, 8, 16, -EINVAL },
 		{ ".",		8, 8, 16, -EINVAL },
 		{ "..",		8, 8, 16, -EINVAL },
+		{ "arenas",	8, 8, 16, -EINVAL },
+		{ "fail_create", 8, 8, 16, -EINVAL },
 		{ "this-name-is-thirty-two-bytes-xx", 8, 8, 16, -EINVAL },
 		{ "t",		0, 8, 16, -EINVAL },
 		{ "t",		8, 8, 0, -EINVAL },
@@ -885,6 +887,31 @@ void aa_destroy_fixture(void)
 	atomic_arena_destroy(fixture);
 	fixture = NULL;
 }
+
+/*
+ * Run alone (fault_injection=1) after selftests/atomic_arena.sh armed
+ * debugfs atomic_arena/fail_create to fail one of create's allocations.
+ */
+static void test_create_injected_failure(void)
+{
+	struct atomic_arena *a;
+
+	a = atomic_arena_create("fault-injected", 8, 8, 16);
+	CHECK(IS_ERR(a) && PTR_ERR(a) == -ENOMEM);
+	if (!IS_ERR(a))
+		atomic_arena_destroy(a);
+	/* The failure left nothing behind: the same create now succeeds. */
+	a = new_arena("fault-injected", 8, 8, 16);
+	if (a)
+		CHECK(atomic_arena_alloc(a, NULL));
+	atomic_arena_destroy(a);
+}
+
+const struct aa_test_case aa_fault_cases[] = {
+	{ "create_injected_failure", test_create_injected_failure },
+};
+
+const unsigned int aa_fault_count = ARRAY_SIZE(aa_fault_cases);
 
 const struct aa_test_case aa_functional_cases[] = {
 	{ "create_bad_input", test_create_bad_input },

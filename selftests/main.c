@@ -9,6 +9,10 @@
  * module keeps a fixture arena (and the hammer's arena) alive until it is
  * unloaded, so that selftests/atomic_arena.sh can check their debugfs
  * files against the figures printed here.
+ *
+ * With fault_injection=1 only the fault-injection case runs, and the load
+ * succeeds whatever its result (the KTAP line tells): the script that armed
+ * the fault unloads the module again.
  */
 
 #define pr_fmt(fmt) fmt
@@ -18,6 +22,10 @@
 #include <linux/printk.h>
 
 #include "test_atomic_arena.h"
+
+static bool fault_injection;
+module_param(fault_injection, bool, 0444);
+MODULE_PARM_DESC(fault_injection, "Only run the case for an armed atomic_arena/fail_create");
 
 /* State of the case being run. */
 static unsigned int case_checks_failed;
@@ -68,6 +76,13 @@ static int __init test_atomic_arena_init(void)
 	unsigned int hammer = aa_hammer_enabled() ? aa_hammer_count : 0;
 	unsigned int total = aa_functional_count + hammer;
 	unsigned int failed, skipped = 0;
+
+	if (fault_injection) {
+		pr_info("KTAP version 1\n");
+		pr_info("1..%u\n", aa_fault_count);
+		run_cases(aa_fault_cases, aa_fault_count, 1, &skipped);
+		return 0;
+	}
 
 	pr_info("KTAP version 1\n");
 	pr_info("1..%u\n", total);

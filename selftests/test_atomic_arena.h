@@ -16,6 +16,8 @@ struct aa_test_case {
 
 extern const struct aa_test_case aa_functional_cases[];
 extern const unsigned int aa_functional_count;
+extern const struct aa_test_case aa_fault_cases[];
+extern const unsigned int aa_fault_count;
 extern const struct aa_test_case aa_hammer_cases[];
 extern const unsigned int aa_hammer_count;
 bool aa_hammer_enabled(void);
