@@ -1,0 +1,1027 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * atomic_arena_bench.c - the arena measured against the limit of one
+ * contended atomic and against the kernel's own allocators
+ *
+ * Everything runs from module init, in one boot, and the results go to the
+ * kernel log; scripts/bench.sh (make bench) collects them into a CSV, a
+ * plot and a table. This module is not part of the test suite.
+ *
+ * Method
+ * ------
+ * For every element size (sizes=) and thread count (threads=, 0 meaning
+ * every online CPU) each operation below runs once to warm up, then reps=
+ * times. A run starts one kthread per thread, each bound to its own online
+ * CPU. They are released together (a completion, then a spin until all of
+ * them are running) and each times its own loop with ktime_get_ns(); the
+ * timed loop holds nothing but the operation and a check of its result.
+ * The run's time is the slowest thread's. Each run yields ns per operation
+ * (run time / operations per thread) and aggregate operations per second
+ * (threads * operations per thread / run time). A case reports the median,
+ * min and max ns per operation over its runs, the aggregate Mops/s of the
+ * median, and the median's ratio to the limit loop's median at the same
+ * element size and thread count.
+ *
+ * Operations, ops= per thread (bulk operations count elements, not calls):
+ *   limit            atomic_long_add_return() on one shared counter, then a
+ *                    memcpy() of the element to its place in a preallocated
+ *                    buffer: what any arena must at least do
+ *   alloc            atomic_arena_alloc()
+ *   alloc_nostats    a copy of atomic_arena_alloc() in this module without
+ *                    the per-CPU statistics that debugfs shows (the arena has
+ *                    no switch for them): alloc - alloc_nostats is their cost
+ *   go_alloc         the Go original's scheme, built the same way: fetch-add,
+ *                    roll back on failure
+ *   append16         atomic_arena_append() of 16 elements
+ *   append16_nostats a copy of append's bulk reservation (cmpxchg loop that
+ *                    checks the room first), without statistics
+ *   go_append16      the Go scheme for 16: fetch-add 16, roll back on failure
+ *   reserve          atomic_arena_reserve() of 1 slot (no copy)
+ *   reserve16        atomic_arena_reserve() of 16 slots (no copy)
+ *
+ * Workloads, allocate wl_n= objects per thread, fill each with the element,
+ * then drop them all; the whole is timed:
+ *   wl_arena         atomic_arena_alloc() each, then one atomic_arena_reset()
+ *                    (after every thread finished; its time is added)
+ *   wl_kmem          kmem_cache_alloc() each, then kmem_cache_free() each
+ *   wl_kmem_bulk     kmem_cache_alloc_bulk() and kmem_cache_free_bulk() by 16
+ *   wl_genpool       gen_pool_alloc() and gen_pool_free() on a pool whose
+ *                    granule is the element size
+ *   wl_objpool       objpool_pop() and objpool_push() (where the kernel has
+ *                    objpool; reported as skipped elsewhere)
+ *
+ * Then, with 8-byte slots and one thread, at capacities of 1K, 64K, 1M and
+ * 16M slots (up to max_cap=):
+ *   reset_<cap>      atomic_arena_reserve() of every slot, then
+ *                    atomic_arena_reset(); reset_loops= pairs per run
+ *   clear_<cap>      atomic_arena_clear() of a full arena, per slot
+ *
+ * Output: one line per case,
+ *   atomic_arena_bench: op=alloc size=8 threads=4 median_ns=.. min_ns=..
+ *                       max_ns=.. mops=.. ratio=.. n=.. reps=..
+ * or "... skipped=REASON", and finally
+ *   atomic_arena_bench: done cases=N skipped=N errors=N seconds=N
+ * The init always returns 0 (a failed init would be run twice by busybox
+ * insmod); errors= says whether every run did what it should. Unload the
+ * module afterwards.
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/atomic.h>
+#include <linux/cache.h>
+#include <linux/completion.h>
+#include <linux/cpumask.h>
+#include <linux/err.h>
+#include <linux/genalloc.h>
+#include <linux/kthread.h>
+#include <linux/ktime.h>
+#include <linux/log2.h>
+#include <linux/math64.h>
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+#include <linux/numa.h>
+#include <linux/sched.h>
+#include <linux/sched/task.h>
+#include <linux/slab.h>
+#include <linux/sort.h>
+#include <linux/string.h>
+#include <linux/utsname.h>
+#include <linux/vmalloc.h>
+#ifdef ATOMIC_ARENA_BENCH_OBJPOOL
+#include <linux/objpool.h>
+#define HAVE_OBJPOOL "yes"
+#else
+#define HAVE_OBJPOOL "no"
+#endif
+
+#include "../atomic_arena.h"
+
+#define BULK		16	/* elements per bulk call */
+#define MAX_SIZE	1024	/* largest element size */
+#define MAX_REPS	101
+#define MAX_LIST	8	/* entries of the sizes= and threads= lists */
+
+/* Parameters. */
+static unsigned long ops = 50000;
+module_param(ops, ulong, 0444);
+MODULE_PARM_DESC(ops, "operations per thread per run (rounded down to a multiple of 16)");
+
+static unsigned int wl_n = 8192;
+module_param(wl_n, uint, 0444);
+MODULE_PARM_DESC(wl_n, "objects per thread in the allocate-then-drop workloads");
+
+static unsigned int reps = 7;
+module_param(reps, uint, 0444);
+MODULE_PARM_DESC(reps, "timed runs per case, after one warm-up run");
+
+static unsigned int sizes[MAX_LIST] = { 8, 64, 256 };
+static unsigned int nr_sizes = 3;
+module_param_array(sizes, uint, &nr_sizes, 0444);
+MODULE_PARM_DESC(sizes, "element sizes in bytes (1..1024)");
+
+static unsigned int threads[MAX_LIST] = { 1, 2, 0 };
+static unsigned int nr_threads = 3;
+module_param_array(threads, uint, &nr_threads, 0444);
+MODULE_PARM_DESC(threads, "thread counts; 0 means every online CPU");
+
+static unsigned long max_cap = 16UL << 20;
+module_param(max_cap, ulong, 0444);
+MODULE_PARM_DESC(max_cap, "largest capacity of the reset/clear cases (1K, 64K, 1M, 16M slots)");
+
+static unsigned int reset_loops = 10000;
+module_param(reset_loops, uint, 0444);
+MODULE_PARM_DESC(reset_loops, "reserve-all + reset pairs per run of the reset cases");
+
+static char *only;
+module_param(only, charp, 0444);
+MODULE_PARM_DESC(only, "comma-separated operations to run (default: all)");
+
+static bool smoke;
+module_param(smoke, bool, 0444);
+MODULE_PARM_DESC(smoke, "run every case once with tiny parameters");
+
+/*
+ * A counter with storage, laid out like the arena: the counter alone on
+ * its cache line, the read-mostly fields on another. The limit loop and
+ * the two reservation schemes copied here run on it.
+ */
+struct bench_ctr {
+	atomic_long_t next ____cacheline_aligned_in_smp;
+	void *base ____cacheline_aligned_in_smp;
+	size_t size;
+	size_t stride;
+	unsigned long cap;
+};
+
+/* What the operations of the current element size run on. */
+struct bench_ctx {
+	size_t size;
+	size_t stride;
+	struct atomic_arena *arena;	/* alloc, append, reserve, wl_arena */
+	struct bench_ctr ctr;		/* limit, *_nostats, go_* */
+	struct kmem_cache *cache;
+	char cache_name[32];
+	struct gen_pool *pool;
+	void *pool_mem;
+#ifdef ATOMIC_ARENA_BENCH_OBJPOOL
+	struct objpool_head objpool;
+	bool objpool_ok;
+#endif
+	struct atomic_arena *rarena;	/* reset and clear cases */
+	unsigned long rcap;
+};
+
+static struct bench_ctx ctx;
+
+struct bench_run;
+
+struct bench_thread {
+	struct task_struct *task;
+	struct bench_run *run;
+	unsigned long n;	/* elements to take */
+	void *obj;		/* BULK source elements of MAX_SIZE bytes */
+	void **ptrs;		/* workload: the objects taken */
+	u64 ns;			/* time of the timed part */
+	bool failed;
+	struct completion done;
+};
+
+struct bench_run {
+	const struct bench_op *op;
+	unsigned int nthreads;
+	struct completion start;
+	atomic_t ready;
+};
+
+enum bench_check {
+	CHECK_ARENA,	/* the arena must hold threads * n slots */
+	CHECK_CTR,	/* the counter must be threads * n */
+	CHECK_NONE,	/* only the threads' own failure flags */
+};
+
+struct bench_op {
+	const char *name;
+	void (*loop)(struct bench_thread *t);
+	enum bench_check check;
+	bool timed_reset;	/* the arena reset after the run is timed */
+};
+
+static struct bench_thread *workers;
+static unsigned int *cpu_of;		/* online CPU of each thread */
+static unsigned int nr_cpus;		/* online CPUs at load */
+static unsigned int counts[MAX_LIST];	/* thread counts to run */
+static unsigned int nr_counts;
+static unsigned long wl_cap;		/* objects per thread in workloads */
+static unsigned int nr_cases, nr_skipped, nr_errors;
+/* Median ps per op of the limit loop, by thread count, for this size. */
+static u64 limit_ps[MAX_LIST];
+
+/* Timed loops. Each times itself so that its setup stays outside. */
+
+static void loop_limit(struct bench_thread *t)
+{
+	struct bench_ctr *c = &ctx.ctr;
+	void *base = c->base;
+	size_t size = c->size, stride = c->stride;
+	const void *obj = t->obj;
+	unsigned long i, n = t->n;
+	u64 t0;
+
+	t0 = ktime_get_ns();
+	for (i = 0; i < n; i++) {
+		long idx = atomic_long_add_return(1, &c->next) - 1;
+
+		memcpy(base + idx * stride, obj, size);
+	}
+	t->ns = ktime_get_ns() - t0;
+}
+
+static void loop_alloc(struct bench_thread *t)
+{
+	struct atomic_arena *a = ctx.arena;
+	const void *obj = t->obj;
+	unsigned long i, n = t->n;
+	u64 t0;
+
+	t0 = ktime_get_ns();
+	for (i = 0; i < n; i++)
+		if (unlikely(!atomic_arena_alloc(a, obj)))
+			break;
+	t->ns = ktime_get_ns() - t0;
+	t->failed = i < n;
+}
+
+/*
+ * atomic_arena_alloc() as the arena implements it (fetch-add; on failure
+ * pull the counter back to the capacity), minus the statistics.
+ */
+static noinline void *ours_alloc(struct bench_ctr *c, const void *obj)
+{
+	unsigned long cap = c->cap;
+	unsigned long idx;
+	void *p;
+
+	idx = atomic_long_fetch_add_relaxed(1, &c->next);
+	if (unlikely(idx >= cap)) {
+		atomic_long_cmpxchg_relaxed(&c->next, idx + 1, cap);
+		return NULL;
+	}
+	p = c->base + idx * c->stride;
+	memcpy(p, obj, c->size);
+	return p;
+}
+
+/* The Go original: add, and take the addition back if it overshot. */
+static noinline void *go_alloc(struct bench_ctr *c, const void *obj)
+{
+	unsigned long end = atomic_long_add_return(1, &c->next);
+	void *p;
+
+	if (unlikely(end > c->cap)) {
+		atomic_long_sub(1, &c->next);
+		return NULL;
+	}
+	p = c->base + (end - 1) * c->stride;
+	memcpy(p, obj, c->size);
+	return p;
+}
+
+/* atomic_arena_append()'s reservation (room checked first), no stats. */
+static noinline void *ours_append(struct bench_ctr *c, const void *objs,
+				  unsigned long n)
+{
+	unsigned long cap = c->cap;
+	long old = atomic_long_read(&c->next);
+	void *p;
+
+	do {
+		if ((unsigned long)old >= cap || cap - (unsigned long)old < n)
+			return NULL;
+	} while (!atomic_long_try_cmpxchg_relaxed(&c->next, &old, old + n));
+	p = c->base + old * c->stride;
+	memcpy(p, objs, n * c->size);
+	return p;
+}
+
+/* The Go original for n elements: add n, take them back on overshoot. */
+static noinline void *go_append(struct bench_ctr *c, const void *objs,
+				unsigned long n)
+{
+	unsigned long end = atomic_long_add_return(n, &c->next);
+	void *p;
+
+	if (unlikely(end > c->cap)) {
+		atomic_long_sub(n, &c->next);
+		return NULL;
+	}
+	p = c->base + (end - n) * c->stride;
+	memcpy(p, objs, n * c->size);
+	return p;
+}
+
+static void loop_alloc_nostats(struct bench_thread *t)
+{
+	struct bench_ctr *c = &ctx.ctr;
+	const void *obj = t->obj;
+	unsigned long i, n = t->n;
+	u64 t0;
+
+	t0 = ktime_get_ns();
+	for (i = 0; i < n; i++)
+		if (unlikely(!ours_alloc(c, obj)))
+			break;
+	t->ns = ktime_get_ns() - t0;
+	t->failed = i < n;
+}
+
+static void loop_go_alloc(struct bench_thread *t)
+{
+	struct bench_ctr *c = &ctx.ctr;
+	const void *obj = t->obj;
+	unsigned long i, n = t->n;
+	u64 t0;
+
+	t0 = ktime_get_ns();
+	for (i = 0; i < n; i++)
+		if (unlikely(!go_alloc(c, obj)))
+			break;
+	t->ns = ktime_get_ns() - t0;
+	t->failed = i < n;
+}
+
+static void loop_append16(struct bench_thread *t)
+{
+	struct atomic_arena *a = ctx.arena;
+	const void *objs = t->obj;
+	unsigned long i, n = t->n;
+	u64 t0;
+
+	t0 = ktime_get_ns();
+	for (i = 0; i < n; i += BULK)
+		if (unlikely(!atomic_arena_append(a, objs, BULK)))
+			break;
+	t->ns = ktime_get_ns() - t0;
+	t->failed = i < n;
+}
+
+static void loop_append16_nostats(struct bench_thread *t)
+{
+	struct bench_ctr *c = &ctx.ctr;
+	const void *objs = t->obj;
+	unsigned long i, n = t->n;
+	u64 t0;
+
+	t0 = ktime_get_ns();
+	for (i = 0; i < n; i += BULK)
+		if (unlikely(!ours_append(c, objs, BULK)))
+			break;
+	t->ns = ktime_get_ns() - t0;
+	t->failed = i < n;
+}
+
+static void loop_go_append16(struct bench_thread *t)
+{
+	struct bench_ctr *c = &ctx.ctr;
+	const void *objs = t->obj;
+	unsigned long i, n = t->n;
+	u64 t0;
+
+	t0 = ktime_get_ns();
+	for (i = 0; i < n; i += BULK)
+		if (unlikely(!go_append(c, objs, BULK)))
+			break;
+	t->ns = ktime_get_ns() - t0;
+	t->failed = i < n;
+}
+
+static void loop_reserve(struct bench_thread *t)
+{
+	struct atomic_arena *a = ctx.arena;
+	unsigned long i, n = t->n;
+	u64 t0;
+
+	t0 = ktime_get_ns();
+	for (i = 0; i < n; i++)
+		if (unlikely(!atomic_arena_reserve(a, 1)))
+			break;
+	t->ns = ktime_get_ns() - t0;
+	t->failed = i < n;
+}
+
+static void loop_reserve16(struct bench_thread *t)
+{
+	struct atomic_arena *a = ctx.arena;
+	unsigned long i, n = t->n;
+	u64 t0;
+
+	t0 = ktime_get_ns();
+	for (i = 0; i < n; i += BULK)
+		if (unlikely(!atomic_arena_reserve(a, BULK)))
+			break;
+	t->ns = ktime_get_ns() - t0;
+	t->failed = i < n;
+}
+
+/* Workloads: n objects, each filled with the element, then all dropped. */
+
+static void loop_wl_arena(struct bench_thread *t)
+{
+	struct atomic_arena *a = ctx.arena;
+	const void *obj = t->obj;
+	unsigned long i, n = t->n;
+	u64 t0;
+
+	/* The reset comes after every thread is done (timed_reset). */
+	t0 = ktime_get_ns();
+	for (i = 0; i < n; i++)
+		if (unlikely(!atomic_arena_alloc(a, obj)))
+			break;
+	t->ns = ktime_get_ns() - t0;
+	t->failed = i < n;
+}
+
+static void loop_wl_kmem(struct bench_thread *t)
+{
+	struct kmem_cache *cache = ctx.cache;
+	size_t size = ctx.size;
+	const void *obj = t->obj;
+	void **p = t->ptrs;
+	unsigned long i, j, n = t->n;
+	u64 t0;
+
+	t0 = ktime_get_ns();
+	for (i = 0; i < n; i++) {
+		p[i] = kmem_cache_alloc(cache, GFP_KERNEL);
+		if (unlikely(!p[i]))
+			break;
+		memcpy(p[i], obj, size);
+	}
+	for (j = 0; j < i; j++)
+		kmem_cache_free(cache, p[j]);
+	t->ns = ktime_get_ns() - t0;
+	t->failed = i < n;
+}
+
+static void loop_wl_kmem_bulk(struct bench_thread *t)
+{
+	struct kmem_cache *cache = ctx.cache;
+	size_t size = ctx.size;
+	const void *obj = t->obj;
+	void **p = t->ptrs;
+	unsigned long i, j, n = t->n;
+	u64 t0;
+
+	t0 = ktime_get_ns();
+	for (i = 0; i < n; i += BULK) {
+		if (unlikely(!kmem_cache_alloc_bulk(cache, GFP_KERNEL, BULK,
+						    p + i)))
+			break;
+		for (j = i; j < i + BULK; j++)
+			memcpy(p[j], obj, size);
+	}
+	for (j = 0; j < i; j += BULK)
+		kmem_cache_free_bulk(cache, BULK, p + j);
+	t->ns = ktime_get_ns() - t0;
+	t->failed = i < n;
+}
+
+static void loop_wl_genpool(struct bench_thread *t)
+{
+	struct gen_pool *pool = ctx.pool;
+	size_t size = ctx.size;
+	const void *obj = t->obj;
+	void **p = t->ptrs;
+	unsigned long i, j, n = t->n;
+	u64 t0;
+
+	t0 = ktime_get_ns();
+	for (i = 0; i < n; i++) {
+		p[i] = (void *)gen_pool_alloc(pool, size);
+		if (unlikely(!p[i]))
+			break;
+		memcpy(p[i], obj, size);
+	}
+	for (j = 0; j < i; j++)
+		gen_pool_free(pool, (unsigned long)p[j], size);
+	t->ns = ktime_get_ns() - t0;
+	t->failed = i < n;
+}
+
+#ifdef ATOMIC_ARENA_BENCH_OBJPOOL
+static void loop_wl_objpool(struct bench_thread *t)
+{
+	struct objpool_head *pool = &ctx.objpool;
+	size_t size = ctx.size;
+	const void *obj = t->obj;
+	void **p = t->ptrs;
+	unsigned long i, j, n = t->n;
+	u64 t0;
+
+	t0 = ktime_get_ns();
+	for (i = 0; i < n; i++) {
+		p[i] = objpool_pop(pool);
+		if (unlikely(!p[i]))
+			break;
+		memcpy(p[i], obj, size);
+	}
+	for (j = 0; j < i; j++)
+		objpool_push(p[j], pool);
+	t->ns = ktime_get_ns() - t0;
+	t->failed = i < n;
+}
+#else
+#define loop_wl_objpool NULL
+#endif
+
+/* Reset and clear cases: one thread, the arena ctx.rarena. */
+
+static void loop_reset(struct bench_thread *t)
+{
+	struct atomic_arena *a = ctx.rarena;
+	unsigned long cap = ctx.rcap;
+	unsigned long i, n = t->n;
+	u64 t0;
+
+	t0 = ktime_get_ns();
+	for (i = 0; i < n; i++) {
+		if (unlikely(!atomic_arena_reserve(a, cap)))
+			break;
+		atomic_arena_reset(a);
+	}
+	t->ns = ktime_get_ns() - t0;
+	t->failed = i < n;
+}
+
+/* n is the capacity: the time is per slot cleared. */
+static void loop_clear(struct bench_thread *t)
+{
+	struct atomic_arena *a = ctx.rarena;
+	u64 t0;
+
+	t->failed = !atomic_arena_reserve(a, t->n);
+	t0 = ktime_get_ns();
+	atomic_arena_clear(a);
+	t->ns = ktime_get_ns() - t0;
+}
+
+static const struct bench_op bench_ops[] = {
+	{ "limit", loop_limit, CHECK_CTR },
+	{ "alloc", loop_alloc, CHECK_ARENA },
+	{ "alloc_nostats", loop_alloc_nostats, CHECK_CTR },
+	{ "go_alloc", loop_go_alloc, CHECK_CTR },
+	{ "append16", loop_append16, CHECK_ARENA },
+	{ "append16_nostats", loop_append16_nostats, CHECK_CTR },
+	{ "go_append16", loop_go_append16, CHECK_CTR },
+	{ "reserve", loop_reserve, CHECK_ARENA },
+	{ "reserve16", loop_reserve16, CHECK_ARENA },
+	{ "wl_arena", loop_wl_arena, CHECK_ARENA, .timed_reset = true },
+	{ "wl_kmem", loop_wl_kmem, CHECK_NONE },
+	{ "wl_kmem_bulk", loop_wl_kmem_bulk, CHECK_NONE },
+	{ "wl_genpool", loop_wl_genpool, CHECK_NONE },
+	{ "wl_objpool", loop_wl_objpool, CHECK_NONE },
+};
+
+static const struct bench_op op_reset = { "reset", loop_reset, CHECK_NONE };
+static const struct bench_op op_clear = { "clear", loop_clear, CHECK_NONE };
+
+/* Is @name in the only= list (or is the list empty)? */
+static bool selected(const char *name)
+{
+	size_t len = strlen(name);
+	const char *s = only;
+
+	if (!s || !*s)
+		return true;
+	while (s) {
+		if (!strncmp(s, name, len) && (s[len] == ',' || !s[len]))
+			return true;
+		s = strchr(s, ',');
+		if (s)
+			s++;
+	}
+	return false;
+}
+
+static int bench_thread_fn(void *data)
+{
+	struct bench_thread *t = data;
+	struct bench_run *run = t->run;
+
+	wait_for_completion(&run->start);
+	/* Start together: the threads contend from their first operation. */
+	atomic_inc(&run->ready);
+	while (atomic_read(&run->ready) < run->nthreads)
+		cpu_relax();
+	run->op->loop(t);
+	complete(&t->done);
+	return 0;
+}
+
+/*
+ * One run of @op on @nthreads threads taking @n elements each. Returns
+ * the run's time in ns (slowest thread, plus the timed reset if any), or
+ * 0 when a thread failed or the result is not what it should be.
+ */
+static u64 run_once(const struct bench_op *op, unsigned int nthreads,
+		    unsigned long n)
+{
+	struct bench_run run = { .op = op, .nthreads = nthreads };
+	unsigned int i, started;
+	bool failed = false;
+	u64 ns = 0, t0;
+	long got;
+
+	init_completion(&run.start);
+	atomic_set(&run.ready, 0);
+	atomic_long_set(&ctx.ctr.next, 0);
+	if (ctx.arena)
+		atomic_arena_reset(ctx.arena);
+
+	for (started = 0; started < nthreads; started++) {
+		struct bench_thread *t = &workers[started];
+
+		t->run = &run;
+		t->n = n;
+		t->ns = 0;
+		t->failed = false;
+		init_completion(&t->done);
+		t->task = kthread_create(bench_thread_fn, t, "arena_bench/%u",
+					 started);
+		if (IS_ERR(t->task))
+			break;
+		get_task_struct(t->task);
+		kthread_bind(t->task, cpu_of[started]);
+		wake_up_process(t->task);
+	}
+	if (started < nthreads) {
+		pr_err("cannot start thread %u\n", started);
+		/* Let the started threads through the spin, then fail. */
+		run.nthreads = started;
+		failed = true;
+	}
+	complete_all(&run.start);
+	for (i = 0; i < started; i++)
+		wait_for_completion(&workers[i].done);
+	for (i = 0; i < started; i++) {
+		kthread_stop(workers[i].task);
+		put_task_struct(workers[i].task);
+		ns = max(ns, workers[i].ns);
+		failed |= workers[i].failed;
+	}
+
+	if (op->timed_reset) {
+		got = atomic_arena_len(ctx.arena);
+		t0 = ktime_get_ns();
+		atomic_arena_reset(ctx.arena);
+		ns += ktime_get_ns() - t0;
+	} else if (op->check == CHECK_ARENA) {
+		got = atomic_arena_len(ctx.arena);
+	} else if (op->check == CHECK_CTR) {
+		got = atomic_long_read(&ctx.ctr.next);
+	} else {
+		got = (long)nthreads * n;
+	}
+	if (got != (long)nthreads * n) {
+		pr_err("op=%s threads=%u: %ld elements taken, %lu expected\n",
+		       op->name, nthreads, got, nthreads * n);
+		failed = true;
+	}
+	return failed ? 0 : max_t(u64, ns, 1);
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	u64 x = *(const u64 *)a, y = *(const u64 *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* @ps picoseconds as nanoseconds, "n.nnn". */
+static const char *fmt_ns(char *buf, size_t len, u64 ps)
+{
+	snprintf(buf, len, "%llu.%03llu", ps / 1000, ps % 1000);
+	return buf;
+}
+
+/*
+ * Run one case: @op with @nthreads threads of @n elements, for element
+ * size @size, reported under @name. @ratio_to: the limit's median ps per
+ * op to compare with, or 0 for none. Returns the median ps per op, or 0.
+ */
+static u64 run_case(const struct bench_op *op, const char *name, size_t size,
+		    unsigned int nthreads, unsigned long n, u64 ratio_to)
+{
+	char med[24], lo[24], hi[24], ratio[24];
+	static u64 ps[MAX_REPS];	/* init runs alone */
+	u64 ns, median, mops;
+	unsigned int r;
+
+	nr_cases++;
+	for (r = 0; r <= reps; r++) {
+		ns = run_once(op, nthreads, n);
+		if (!ns) {
+			pr_err("op=%s size=%zu threads=%u failed\n", name,
+			       size, nthreads);
+			nr_errors++;
+			return 0;
+		}
+		/* Run 0 is the warm-up. */
+		if (r)
+			ps[r - 1] = div64_u64(ns * 1000, n);
+	}
+	sort(ps, reps, sizeof(ps[0]), cmp_u64, NULL);
+	median = max_t(u64, ps[reps / 2], 1);
+	/* Mops/s, times 100: threads * 1e6 / (ps per op). */
+	mops = div64_u64((u64)nthreads * 100000000ULL, median);
+	if (ratio_to)
+		snprintf(ratio, sizeof(ratio), "%llu.%02llu",
+			 div64_u64(median * 100, ratio_to) / 100,
+			 div64_u64(median * 100, ratio_to) % 100);
+	else
+		strscpy(ratio, "-", sizeof(ratio));
+	pr_info("op=%s size=%zu threads=%u median_ns=%s min_ns=%s max_ns=%s mops=%llu.%02llu ratio=%s n=%lu reps=%u\n",
+		name, size, nthreads, fmt_ns(med, sizeof(med), median),
+		fmt_ns(lo, sizeof(lo), ps[0]),
+		fmt_ns(hi, sizeof(hi), ps[reps - 1]), mops / 100, mops % 100,
+		ratio, n, reps);
+	return median;
+}
+
+static void skip_case(const char *name, size_t size, unsigned int nthreads,
+		      const char *why)
+{
+	nr_skipped++;
+	pr_info("op=%s size=%zu threads=%u skipped=%s\n", name, size, nthreads,
+		why);
+}
+
+static void ctx_free(void)
+{
+	atomic_arena_destroy(ctx.arena);
+	vfree(ctx.ctr.base);
+	kmem_cache_destroy(ctx.cache);
+	if (ctx.pool)
+		gen_pool_destroy(ctx.pool);
+	vfree(ctx.pool_mem);
+#ifdef ATOMIC_ARENA_BENCH_OBJPOOL
+	if (ctx.objpool_ok)
+		objpool_fini(&ctx.objpool);
+#endif
+	memset(&ctx, 0, sizeof(ctx));
+}
+
+/* Set up everything the operations need for element size @size. */
+static int ctx_init(size_t size)
+{
+	size_t align = min_t(size_t, size & -size, sizeof(long));
+	unsigned long slots = nr_cpus * max(ops, wl_cap);
+	unsigned long objs = nr_cpus * wl_cap;
+	char name[ATOMIC_ARENA_NAME_MAX + 1];
+
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.size = size;
+	ctx.stride = ALIGN(size, align);
+
+	snprintf(name, sizeof(name), "bench-%zu", size);
+	ctx.arena = atomic_arena_create(name, size, align, slots);
+	if (IS_ERR(ctx.arena)) {
+		pr_err("cannot create arena of %lu slots: %ld\n", slots,
+		       PTR_ERR(ctx.arena));
+		ctx.arena = NULL;
+		return -ENOMEM;
+	}
+
+	ctx.ctr.base = vzalloc(array_size(slots, ctx.stride));
+	ctx.ctr.size = size;
+	ctx.ctr.stride = ctx.stride;
+	ctx.ctr.cap = slots;
+
+	snprintf(ctx.cache_name, sizeof(ctx.cache_name), "arena_bench_%zu",
+		 size);
+	ctx.cache = kmem_cache_create(ctx.cache_name, size, align, 0, NULL);
+
+	/* A pool whose granule is the element size (rounded up to 2^k). */
+	ctx.pool = gen_pool_create(order_base_2(size), NUMA_NO_NODE);
+	ctx.pool_mem = vzalloc(array_size(objs, roundup_pow_of_two(size)));
+	if (!ctx.ctr.base || !ctx.cache || !ctx.pool || !ctx.pool_mem ||
+	    gen_pool_add(ctx.pool, (unsigned long)ctx.pool_mem,
+			 objs * roundup_pow_of_two(size), NUMA_NO_NODE))
+		return -ENOMEM;
+
+#ifdef ATOMIC_ARENA_BENCH_OBJPOOL
+	if (objpool_init(&ctx.objpool, objs, size, GFP_KERNEL, NULL, NULL,
+			 NULL))
+		return -ENOMEM;
+	ctx.objpool_ok = true;
+#endif
+	return 0;
+}
+
+static void bench_size(size_t size)
+{
+	const struct bench_op *op;
+	unsigned int c;
+	u64 lim;
+
+	if (ctx_init(size)) {
+		pr_err("size=%zu: setup failed\n", size);
+		nr_errors++;
+		ctx_free();
+		return;
+	}
+	memset(limit_ps, 0, sizeof(limit_ps));
+	for (c = 0; c < nr_counts; c++) {
+		for (op = bench_ops; op < bench_ops + ARRAY_SIZE(bench_ops); op++) {
+			unsigned long n = strncmp(op->name, "wl_", 3) ? ops : wl_cap;
+
+			if (!selected(op->name))
+				continue;
+			if (!op->loop) {
+				skip_case(op->name, size, counts[c],
+					  "no-objpool-in-this-kernel");
+				continue;
+			}
+			lim = run_case(op, op->name, size, counts[c], n,
+				       limit_ps[c]);
+			if (op->loop == loop_limit)
+				limit_ps[c] = lim;
+		}
+	}
+	ctx_free();
+}
+
+/* reset_<cap> and clear_<cap> on 8-byte slots, one thread. */
+static void bench_reset(void)
+{
+	static const unsigned long caps[] = { 1UL << 10, 1UL << 16, 1UL << 20,
+					      1UL << 24 };
+	static const char * const tags[] = { "1K", "64K", "1M", "16M" };
+	char name[24];
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(caps) && caps[i] <= max_cap; i++) {
+		bool do_reset, do_clear;
+
+		snprintf(name, sizeof(name), "reset_%s", tags[i]);
+		do_reset = selected(name) || selected("reset");
+		snprintf(name, sizeof(name), "clear_%s", tags[i]);
+		do_clear = selected(name) || selected("clear");
+		if (!do_reset && !do_clear)
+			continue;
+
+		memset(&ctx, 0, sizeof(ctx));
+		ctx.rcap = caps[i];
+		ctx.rarena = atomic_arena_create("bench-reset", 8, 8, caps[i]);
+		if (IS_ERR(ctx.rarena)) {
+			pr_err("cannot create an arena of %lu slots: %ld\n",
+			       caps[i], PTR_ERR(ctx.rarena));
+			nr_errors++;
+			continue;
+		}
+		if (do_reset) {
+			snprintf(name, sizeof(name), "reset_%s", tags[i]);
+			run_case(&op_reset, name, 8, 1, reset_loops, 0);
+		}
+		if (do_clear) {
+			snprintf(name, sizeof(name), "clear_%s", tags[i]);
+			run_case(&op_clear, name, 8, 1, caps[i], 0);
+		}
+		atomic_arena_destroy(ctx.rarena);
+		memset(&ctx, 0, sizeof(ctx));
+	}
+}
+
+/* The thread counts to run: threads= with 0 as every CPU, sorted, unique. */
+static void pick_counts(void)
+{
+	unsigned int i, j, v;
+
+	nr_counts = 0;
+	for (i = 0; i < nr_threads; i++) {
+		v = threads[i] ? min(threads[i], nr_cpus) : nr_cpus;
+		for (j = 0; j < nr_counts && counts[j] != v; j++)
+			;
+		if (j == nr_counts)
+			counts[nr_counts++] = v;
+	}
+	for (i = 1; i < nr_counts; i++)
+		for (j = i; j > 0 && counts[j - 1] > counts[j]; j--)
+			swap(counts[j - 1], counts[j]);
+}
+
+static void free_workers(void)
+{
+	unsigned int i;
+
+	for (i = 0; workers && i < nr_cpus; i++) {
+		kfree(workers[i].obj);
+		kvfree(workers[i].ptrs);
+	}
+	kfree(workers);
+	kfree(cpu_of);
+	workers = NULL;
+	cpu_of = NULL;
+}
+
+static int alloc_workers(void)
+{
+	unsigned int i = 0, cpu, b;
+
+	workers = kcalloc(nr_cpus, sizeof(*workers), GFP_KERNEL);
+	cpu_of = kcalloc(nr_cpus, sizeof(*cpu_of), GFP_KERNEL);
+	if (!workers || !cpu_of)
+		return -ENOMEM;
+	for_each_online_cpu(cpu) {
+		if (i == nr_cpus)
+			break;
+		cpu_of[i++] = cpu;
+	}
+	for (i = 0; i < nr_cpus; i++) {
+		struct bench_thread *t = &workers[i];
+
+		t->obj = kmalloc(BULK * MAX_SIZE, GFP_KERNEL);
+		t->ptrs = kvmalloc_array(wl_cap, sizeof(void *), GFP_KERNEL);
+		if (!t->obj || !t->ptrs)
+			return -ENOMEM;
+		/* A recognisable element: its byte b is its index. */
+		for (b = 0; b < BULK * MAX_SIZE; b++)
+			((u8 *)t->obj)[b] = b;
+	}
+	return 0;
+}
+
+/* Check and fix the parameters; false if they cannot be used. */
+static bool check_params(void)
+{
+	unsigned int i;
+
+	if (smoke) {
+		ops = 1024;
+		wl_n = 256;
+		reps = 1;
+		max_cap = 1UL << 16;
+		reset_loops = 64;
+	}
+	ops = rounddown(ops, BULK);
+	wl_cap = rounddown(wl_n, BULK);
+	if (!ops || !wl_cap || !reps || reps > MAX_REPS || !reset_loops ||
+	    !nr_sizes || !nr_threads) {
+		pr_err("ops, wl_n (at least 16 each), reps (1..%d), reset_loops, sizes and threads must not be 0\n",
+		       MAX_REPS);
+		return false;
+	}
+	for (i = 0; i < nr_sizes; i++) {
+		if (!sizes[i] || sizes[i] > MAX_SIZE) {
+			pr_err("sizes: %u is not in 1..%d\n", sizes[i],
+			       MAX_SIZE);
+			return false;
+		}
+	}
+	return true;
+}
+
+static int __init atomic_arena_bench_init(void)
+{
+	u64 start = ktime_get_ns();
+	unsigned int i;
+
+	nr_cases = 0;
+	nr_skipped = 0;
+	nr_errors = 0;
+	nr_cpus = num_online_cpus();
+	if (!check_params()) {
+		nr_errors++;
+		goto out;
+	}
+	pick_counts();
+	pr_info("start kernel=%s cpus=%u ops=%lu wl_n=%lu reps=%u max_cap=%lu reset_loops=%u objpool=%s\n",
+		init_utsname()->release, nr_cpus, ops, wl_cap, reps, max_cap,
+		reset_loops,
+		HAVE_OBJPOOL);
+	if (alloc_workers()) {
+		pr_err("cannot allocate the threads' buffers\n");
+		nr_errors++;
+		goto out;
+	}
+	for (i = 0; i < nr_sizes; i++)
+		bench_size(sizes[i]);
+	bench_reset();
+out:
+	free_workers();
+	pr_info("done cases=%u skipped=%u errors=%u seconds=%llu\n", nr_cases,
+		nr_skipped, nr_errors,
+		div64_u64(ktime_get_ns() - start, NSEC_PER_SEC));
+	return 0;
+}
+
+static void __exit atomic_arena_bench_exit(void)
+{
+}
+
+module_init(atomic_arena_bench_init);
+module_exit(atomic_arena_bench_exit);
+
+MODULE_DESCRIPTION("Benchmarks of atomic_arena against the kernel's allocators");
+MODULE_AUTHOR("atomic-arena developers");
+MODULE_LICENSE("GPL");
