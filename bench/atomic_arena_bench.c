@@ -10,10 +10,12 @@
  * Method
  * ------
  * For every element size (sizes=) and thread count (threads=, 0 meaning
- * every online CPU) each operation below runs once to warm up, then reps=
- * times. A run starts one kthread per thread, each bound to its own online
- * CPU. They are released together (a completion, then a spin until all of
- * them are running) and each times its own loop with ktime_get_ns(); the
+ * every online CPU) the operations below run in rounds: one warm-up round,
+ * then reps= rounds, each running every operation once (forwards, then
+ * backwards), so that a slow spell of the host hits them all alike. A run
+ * starts one kthread per thread, each bound to its own online CPU. They
+ * are released together (a completion, then a spin until all of them are
+ * running) and each times its own loop with ktime_get_ns(); the
  * timed loop holds nothing but the operation and a check of its result.
  * The run's time is the slowest thread's. Each run yields ns per operation
  * (run time / operations per thread) and aggregate operations per second
@@ -26,6 +28,8 @@
  *   limit            atomic_long_add_return() on one shared counter, then a
  *                    memcpy() of the element to its place in a preallocated
  *                    buffer: what any arena must at least do
+ *   limit_call       the same work in a function of its own, called once
+ *                    per element: the limit for a call that is not inlined
  *   alloc            atomic_arena_alloc()
  *   alloc_nostats    a copy of atomic_arena_alloc() in this module without
  *                    the per-CPU statistics that debugfs shows (the arena has
@@ -80,6 +84,7 @@
 #include <linux/math64.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
+#include <linux/mm.h>
 #include <linux/numa.h>
 #include <linux/sched.h>
 #include <linux/sched/task.h>
@@ -103,7 +108,7 @@
 #define MAX_LIST	8	/* entries of the sizes= and threads= lists */
 
 /* Parameters. */
-static unsigned long ops = 50000;
+static unsigned long ops = 100000;
 module_param(ops, ulong, 0444);
 MODULE_PARM_DESC(ops, "operations per thread per run (rounded down to a multiple of 16)");
 
@@ -111,7 +116,7 @@ static unsigned int wl_n = 8192;
 module_param(wl_n, uint, 0444);
 MODULE_PARM_DESC(wl_n, "objects per thread in the allocate-then-drop workloads");
 
-static unsigned int reps = 7;
+static unsigned int reps = 21;
 module_param(reps, uint, 0444);
 MODULE_PARM_DESC(reps, "timed runs per case, after one warm-up run");
 
@@ -214,8 +219,6 @@ static unsigned int counts[MAX_LIST];	/* thread counts to run */
 static unsigned int nr_counts;
 static unsigned long wl_cap;		/* objects per thread in workloads */
 static unsigned int nr_cases, nr_skipped, nr_errors;
-/* Median ps per op of the limit loop, by thread count, for this size. */
-static u64 limit_ps[MAX_LIST];
 
 /* Timed loops. Each times itself so that its setup stays outside. */
 
@@ -234,6 +237,31 @@ static void loop_limit(struct bench_thread *t)
 
 		memcpy(base + idx * stride, obj, size);
 	}
+	t->ns = ktime_get_ns() - t0;
+}
+
+/* The limit's work behind a function call, as every arena call has one. */
+static noinline void *limit_call(struct bench_ctr *c, const void *obj)
+{
+	long idx = atomic_long_add_return(1, &c->next) - 1;
+	void *p = c->base + idx * c->stride;
+
+	memcpy(p, obj, c->size);
+	/* No tail call into memcpy(): the arena's calls return through us. */
+	barrier();
+	return p;
+}
+
+static void loop_limit_call(struct bench_thread *t)
+{
+	struct bench_ctr *c = &ctx.ctr;
+	const void *obj = t->obj;
+	unsigned long i, n = t->n;
+	u64 t0;
+
+	t0 = ktime_get_ns();
+	for (i = 0; i < n; i++)
+		limit_call(c, obj);
 	t->ns = ktime_get_ns() - t0;
 }
 
@@ -567,6 +595,7 @@ static void loop_clear(struct bench_thread *t)
 
 static const struct bench_op bench_ops[] = {
 	{ "limit", loop_limit, CHECK_CTR },
+	{ "limit_call", loop_limit_call, CHECK_CTR },
 	{ "alloc", loop_alloc, CHECK_ARENA },
 	{ "alloc_nostats", loop_alloc_nostats, CHECK_CTR },
 	{ "go_alloc", loop_go_alloc, CHECK_CTR },
@@ -704,56 +733,85 @@ static const char *fmt_ns(char *buf, size_t len, u64 ps)
 	return buf;
 }
 
-/*
- * Run one case: @op with @nthreads threads of @n elements, for element
- * size @size, reported under @name. @ratio_to: the limit's median ps per
- * op to compare with, or 0 for none. Returns the median ps per op, or 0.
- */
-static u64 run_case(const struct bench_op *op, const char *name, size_t size,
-		    unsigned int nthreads, unsigned long n, u64 ratio_to)
+/* One line of results: an operation at one element size and thread count. */
+struct bench_case {
+	const struct bench_op *op;
+	char name[24];
+	unsigned long n;		/* elements per thread per run */
+	struct atomic_arena *rarena;	/* reset and clear cases */
+	unsigned long rcap;
+	const char *skip;		/* why it is not run, or NULL */
+	bool failed;
+	u64 ps[MAX_REPS];		/* ps per element, one per run */
+};
+
+/* At most every operation of bench_ops, or reset and clear at 4 sizes. */
+static struct bench_case cases[16];
+
+static void report(struct bench_case *c, size_t size, unsigned int nthreads,
+		   u64 ratio_to)
 {
 	char med[24], lo[24], hi[24], ratio[24];
-	static u64 ps[MAX_REPS];	/* init runs alone */
-	u64 ns, median, mops;
-	unsigned int r;
+	u64 median, mops, r;
 
-	nr_cases++;
-	for (r = 0; r <= reps; r++) {
-		ns = run_once(op, nthreads, n);
-		if (!ns) {
-			pr_err("op=%s size=%zu threads=%u failed\n", name,
-			       size, nthreads);
-			nr_errors++;
-			return 0;
-		}
-		/* Run 0 is the warm-up. */
-		if (r)
-			ps[r - 1] = div64_u64(ns * 1000, n);
+	if (c->skip) {
+		nr_skipped++;
+		pr_info("op=%s size=%zu threads=%u skipped=%s\n", c->name,
+			size, nthreads, c->skip);
+		return;
 	}
-	sort(ps, reps, sizeof(ps[0]), cmp_u64, NULL);
-	median = max_t(u64, ps[reps / 2], 1);
+	nr_cases++;
+	if (c->failed) {
+		nr_errors++;
+		pr_err("op=%s size=%zu threads=%u failed\n", c->name, size,
+		       nthreads);
+		return;
+	}
+	sort(c->ps, reps, sizeof(c->ps[0]), cmp_u64, NULL);
+	median = max_t(u64, c->ps[reps / 2], 1);
 	/* Mops/s, times 100: threads * 1e6 / (ps per op). */
 	mops = div64_u64((u64)nthreads * 100000000ULL, median);
-	if (ratio_to)
-		snprintf(ratio, sizeof(ratio), "%llu.%02llu",
-			 div64_u64(median * 100, ratio_to) / 100,
-			 div64_u64(median * 100, ratio_to) % 100);
-	else
+	if (ratio_to) {
+		r = div64_u64(median * 100, ratio_to);
+		snprintf(ratio, sizeof(ratio), "%llu.%02llu", r / 100, r % 100);
+	} else {
 		strscpy(ratio, "-", sizeof(ratio));
+	}
 	pr_info("op=%s size=%zu threads=%u median_ns=%s min_ns=%s max_ns=%s mops=%llu.%02llu ratio=%s n=%lu reps=%u\n",
-		name, size, nthreads, fmt_ns(med, sizeof(med), median),
-		fmt_ns(lo, sizeof(lo), ps[0]),
-		fmt_ns(hi, sizeof(hi), ps[reps - 1]), mops / 100, mops % 100,
-		ratio, n, reps);
-	return median;
+		c->name, size, nthreads, fmt_ns(med, sizeof(med), median),
+		fmt_ns(lo, sizeof(lo), c->ps[0]),
+		fmt_ns(hi, sizeof(hi), c->ps[reps - 1]), mops / 100, mops % 100,
+		ratio, c->n, reps);
 }
 
-static void skip_case(const char *name, size_t size, unsigned int nthreads,
-		      const char *why)
+/*
+ * Run @nr cases on @nthreads threads: one warm-up round, then reps=
+ * rounds, each running every case once, forwards and backwards in turn.
+ * Interleaved that way, a slow spell of the host (or of anything else)
+ * hits every case alike instead of one case's runs.
+ */
+static void run_group(unsigned int nr, unsigned int nthreads)
 {
-	nr_skipped++;
-	pr_info("op=%s size=%zu threads=%u skipped=%s\n", name, size, nthreads,
-		why);
+	struct bench_case *c;
+	unsigned int r, j, i;
+	u64 ns;
+
+	for (r = 0; r <= reps; r++) {
+		for (j = 0; j < nr; j++) {
+			/* Odd rounds run backwards. */
+			i = r % 2 ? nr - 1 - j : j;
+			c = &cases[i];
+			if (c->skip || c->failed)
+				continue;
+			ctx.rarena = c->rarena;
+			ctx.rcap = c->rcap;
+			ns = run_once(c->op, nthreads, c->n);
+			if (!ns)
+				c->failed = true;
+			else if (r)	/* round 0 is the warm-up */
+				c->ps[r - 1] = div64_u64(ns * 1000, c->n);
+		}
+	}
 }
 
 static void ctx_free(void)
@@ -818,11 +876,13 @@ static int ctx_init(size_t size)
 	return 0;
 }
 
+/* Every operation at element size @size, at every thread count. */
 static void bench_size(size_t size)
 {
 	const struct bench_op *op;
-	unsigned int c;
-	u64 lim;
+	struct bench_case *c;
+	unsigned int i, nr;
+	u64 limit;
 
 	if (ctx_init(size)) {
 		pr_err("size=%zu: setup failed\n", size);
@@ -830,22 +890,29 @@ static void bench_size(size_t size)
 		ctx_free();
 		return;
 	}
-	memset(limit_ps, 0, sizeof(limit_ps));
-	for (c = 0; c < nr_counts; c++) {
+	for (i = 0; i < nr_counts; i++) {
+		nr = 0;
 		for (op = bench_ops; op < bench_ops + ARRAY_SIZE(bench_ops); op++) {
-			unsigned long n = strncmp(op->name, "wl_", 3) ? ops : wl_cap;
-
 			if (!selected(op->name))
 				continue;
-			if (!op->loop) {
-				skip_case(op->name, size, counts[c],
-					  "no-objpool-in-this-kernel");
-				continue;
-			}
-			lim = run_case(op, op->name, size, counts[c], n,
-				       limit_ps[c]);
-			if (op->loop == loop_limit)
-				limit_ps[c] = lim;
+			c = &cases[nr++];
+			memset(c, 0, sizeof(*c));
+			c->op = op;
+			strscpy(c->name, op->name, sizeof(c->name));
+			c->n = strncmp(op->name, "wl_", 3) ? ops : wl_cap;
+			if (!op->loop)
+				c->skip = "no-objpool-in-this-kernel";
+		}
+		run_group(nr, counts[i]);
+		/* The limit loop, when it ran, is the first case. */
+		limit = 0;
+		if (nr && cases[0].op->loop == loop_limit && !cases[0].failed)
+			limit = max_t(u64, cases[0].ps[reps / 2], 1);
+		for (c = cases; c < cases + nr; c++) {
+			if (c->op->loop == loop_limit)
+				report(c, size, counts[i], 0);
+			else
+				report(c, size, counts[i], limit);
 		}
 	}
 	ctx_free();
@@ -857,39 +924,54 @@ static void bench_reset(void)
 	static const unsigned long caps[] = { 1UL << 10, 1UL << 16, 1UL << 20,
 					      1UL << 24 };
 	static const char * const tags[] = { "1K", "64K", "1M", "16M" };
-	char name[24];
-	unsigned int i;
+	struct atomic_arena *arenas[ARRAY_SIZE(caps)] = { NULL };
+	char rname[24], cname[24];
+	struct bench_case *c;
+	unsigned int i, nr = 0;
 
+	memset(&ctx, 0, sizeof(ctx));
 	for (i = 0; i < ARRAY_SIZE(caps) && caps[i] <= max_cap; i++) {
-		bool do_reset, do_clear;
-
-		snprintf(name, sizeof(name), "reset_%s", tags[i]);
-		do_reset = selected(name) || selected("reset");
-		snprintf(name, sizeof(name), "clear_%s", tags[i]);
-		do_clear = selected(name) || selected("clear");
-		if (!do_reset && !do_clear)
+		snprintf(rname, sizeof(rname), "reset_%s", tags[i]);
+		snprintf(cname, sizeof(cname), "clear_%s", tags[i]);
+		if (!selected(rname) && !selected("reset") &&
+		    !selected(cname) && !selected("clear"))
 			continue;
-
-		memset(&ctx, 0, sizeof(ctx));
-		ctx.rcap = caps[i];
-		ctx.rarena = atomic_arena_create("bench-reset", 8, 8, caps[i]);
-		if (IS_ERR(ctx.rarena)) {
+		/* All of them at once, so that their runs interleave. */
+		snprintf(rname, sizeof(rname), "bench-reset-%s", tags[i]);
+		arenas[i] = atomic_arena_create(rname, 8, 8, caps[i]);
+		if (IS_ERR(arenas[i])) {
 			pr_err("cannot create an arena of %lu slots: %ld\n",
-			       caps[i], PTR_ERR(ctx.rarena));
+			       caps[i], PTR_ERR(arenas[i]));
+			arenas[i] = NULL;
 			nr_errors++;
 			continue;
 		}
-		if (do_reset) {
-			snprintf(name, sizeof(name), "reset_%s", tags[i]);
-			run_case(&op_reset, name, 8, 1, reset_loops, 0);
+		snprintf(rname, sizeof(rname), "reset_%s", tags[i]);
+		if (selected(rname) || selected("reset")) {
+			c = &cases[nr++];
+			memset(c, 0, sizeof(*c));
+			c->op = &op_reset;
+			strscpy(c->name, rname, sizeof(c->name));
+			c->n = reset_loops;
+			c->rarena = arenas[i];
+			c->rcap = caps[i];
 		}
-		if (do_clear) {
-			snprintf(name, sizeof(name), "clear_%s", tags[i]);
-			run_case(&op_clear, name, 8, 1, caps[i], 0);
+		if (selected(cname) || selected("clear")) {
+			c = &cases[nr++];
+			memset(c, 0, sizeof(*c));
+			c->op = &op_clear;
+			strscpy(c->name, cname, sizeof(c->name));
+			c->n = caps[i];
+			c->rarena = arenas[i];
+			c->rcap = caps[i];
 		}
-		atomic_arena_destroy(ctx.rarena);
-		memset(&ctx, 0, sizeof(ctx));
 	}
+	run_group(nr, 1);
+	for (c = cases; c < cases + nr; c++)
+		report(c, 8, 1, 0);
+	for (i = 0; i < ARRAY_SIZE(arenas); i++)
+		atomic_arena_destroy(arenas[i]);
+	memset(&ctx, 0, sizeof(ctx));
 }
 
 /* The thread counts to run: threads= with 0 as every CPU, sorted, unique. */

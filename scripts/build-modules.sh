@@ -23,12 +23,12 @@ src=$out/src
 rm -rf "$src"
 mkdir -p "$src"
 (cd "$top" && cp --parents Kbuild dkms.conf ./*.c ./*.h samples/*.c \
-	selftests/*.c selftests/*.h selftests/*.sh bench/*.c "$src/")
+	selftests/Kbuild selftests/*.c selftests/*.h selftests/*.sh bench/*.c "$src/")
 
-# Debian 11's headers ask for gcc-10; gcc 12 builds 5.10 modules fine.
-cc=()
-[[ $kernel != 5.10* ]] || cc=(CC=gcc)
-if ! make -C "$kdir" M="$src" W=1 "${cc[@]}" modules >"$out/build.log" 2>&1; then
+args=()
+# On a gcov kernel, the arena is built for coverage.
+! grep -q '^CONFIG_GCOV_KERNEL=y' "$kdir/.config" || args+=(ATOMIC_ARENA_GCOV=1)
+if ! make -C "$kdir" M="$src" W=1 "${args[@]}" modules >"$out/build.log" 2>&1; then
 	cat "$out/build.log" >&2
 	echo "build-modules: build for $kernel failed" >&2
 	exit 1

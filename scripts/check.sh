@@ -64,11 +64,28 @@ for k in $kernels; do
 		cp "$src/atomic_arena.ko" "$src/selftests/test_atomic_arena.ko" \
 			"$src/samples/atomic_arena_sample.ko" \
 			"$src/selftests/atomic_arena.sh" "$payload/"
-		printf '#!/bin/sh\nATOMIC_ARENA_KO_DIR=/payload exec ./atomic_arena.sh\n' >"$payload/run"
+		cat >"$payload/run" <<-'GUEST'
+		#!/bin/sh
+		ATOMIC_ARENA_KO_DIR=/payload ./atomic_arena.sh
+		rc=$?
+		# On a gcov kernel, hand the arena's coverage data back out.
+		gcda=$(find /sys/kernel/debug/gcov -name atomic_arena.gcda 2>/dev/null)
+		if [ -n "$gcda" ]; then
+			echo @@GCDA-BEGIN
+			base64 "$gcda"
+			echo @@GCDA-END
+		fi
+		exit $rc
+		GUEST
 		chmod +x "$payload/run"
 		"$here/vm-run.sh" --kernel "$k" --timeout 900 --out "$out/vm" \
-			"$payload" | tee "$out/ktap.log"
-		rc=${PIPESTATUS[0]}
+			"$payload" >"$out/output.log"
+		rc=$?
+		sed '/^@@GCDA-BEGIN/,/^@@GCDA-END/d' "$out/output.log" | tee "$out/ktap.log"
+		if grep -q '^@@GCDA-BEGIN' "$out/output.log"; then
+			echo "# coverage of atomic_arena.c on $k:"
+			"$here/coverage.sh" "$src" "$out/output.log" | tee "$out/coverage.txt"
+		fi
 		count "$out/ktap.log"
 		plan=$(sed -n 's/^1\.\.\([0-9]*\).*/\1/p' "$out/ktap.log" | head -n 1)
 		if [[ $rc -ne 0 && $fail -eq 0 ]] ||

@@ -10,7 +10,7 @@
 #include <linux/bitmap.h>
 #include <linux/delay.h>
 #include <linux/err.h>
-#include <linux/irq_work.h>
+#include <linux/hrtimer.h>
 #include <linux/kernel.h>
 #include <linux/mm.h>
 #include <linux/preempt.h>
@@ -18,6 +18,7 @@
 #include <linux/string.h>
 
 #include "../atomic_arena.h"
+#include "../atomic_arena_compat.h"
 #include "test_atomic_arena.h"
 
 /* Create an arena the case cannot go on without; a NULL fails the case. */
@@ -511,34 +512,46 @@ out:
 /* Interrupt context                                                       */
 
 struct irq_alloc {
-	struct irq_work work;
+	struct hrtimer timer;
 	struct atomic_arena *arena;
 	void *slot;
 	bool in_hardirq;
+	bool done;
 };
 
-static void irq_alloc_fn(struct irq_work *work)
+static enum hrtimer_restart irq_alloc_fn(struct hrtimer *t)
 {
-	struct irq_alloc *ia = container_of(work, struct irq_alloc, work);
+	struct irq_alloc *ia = container_of(t, struct irq_alloc, timer);
 	u64 v = 0xabcdef;
 
 	ia->in_hardirq = hardirq_count() != 0;
 	ia->slot = atomic_arena_alloc(ia->arena, &v);
+	/* Release: the results are written before the waiter sees done. */
+	smp_store_release(&ia->done, true);
+	return HRTIMER_NORESTART;
 }
 
 static void test_alloc_hardirq(void)
 {
 	struct irq_alloc ia = { .arena = new_arena("hardirq", 8, 8, 2) };
+	int waited;
 
 	if (!ia.arena)
 		return;
-	init_irq_work(&ia.work, irq_alloc_fn);
-	irq_work_queue(&ia.work);
-	irq_work_sync(&ia.work);
-	if (!ia.in_hardirq)
-		aa_test_skip("irq_work ran outside hardirq context on this platform");
-	CHECK(ia.slot && *(u64 *)ia.slot == 0xabcdef);
-	CHECK(atomic_arena_index(ia.arena, ia.slot) == 0);
+	/* A hard hrtimer runs in hardirq context, PREEMPT_RT included. */
+	atomic_arena_hrtimer_setup(&ia.timer, irq_alloc_fn, CLOCK_MONOTONIC,
+				   HRTIMER_MODE_REL_HARD);
+	hrtimer_start(&ia.timer, ns_to_ktime(10 * NSEC_PER_USEC),
+		      HRTIMER_MODE_REL_HARD);
+	/* Acquire: pairs with the release in the callback. */
+	for (waited = 0; !smp_load_acquire(&ia.done) && waited < 1000; waited++)
+		msleep(1);
+	hrtimer_cancel(&ia.timer);
+	if (CHECK(ia.done)) {
+		CHECK(ia.in_hardirq);
+		CHECK(ia.slot && *(u64 *)ia.slot == 0xabcdef);
+		CHECK(atomic_arena_index(ia.arena, ia.slot) == 0);
+	}
 	atomic_arena_destroy(ia.arena);
 }
 

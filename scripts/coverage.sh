@@ -1,0 +1,25 @@
+#!/bin/bash
+# coverage.sh - line and branch coverage of atomic_arena.c from a VM run.
+#
+# Usage: scripts/coverage.sh BUILD_SRC VM_OUTPUT
+#   BUILD_SRC  the build dir of a gcov kernel (build/KERNEL/src), holding
+#              atomic_arena.gcno from a build with ATOMIC_ARENA_GCOV=1
+#   VM_OUTPUT  the payload output, with the guest's atomic_arena.gcda
+#              base64-encoded between @@GCDA-BEGIN and @@GCDA-END lines
+# Prints the figures and the lines never run; writes atomic_arena.c.gcov
+# in BUILD_SRC. Exits 1 when there is no coverage data.
+set -euo pipefail
+
+src=$1 output=$2
+[[ -f $src/atomic_arena.gcno ]] || { echo "coverage: no $src/atomic_arena.gcno" >&2; exit 1; }
+sed -n '/^@@GCDA-BEGIN/,/^@@GCDA-END/{/^@@/d;p}' "$output" | base64 -d >"$src/atomic_arena.gcda"
+[[ -s $src/atomic_arena.gcda ]] || { echo "coverage: no gcda in $output" >&2; exit 1; }
+
+cd "$src"
+gcov=gcov-12
+command -v "$gcov" >/dev/null || gcov=gcov
+"$gcov" -b -c -o . atomic_arena.c >gcov.log 2>&1 || { cat gcov.log >&2; exit 1; }
+# The summary of atomic_arena.c itself, not of the headers it includes.
+sed -n "/^File 'atomic_arena.c'/,/^$/p" gcov.log | sed 's/^/  /'
+echo "  lines never run (atomic_arena.c.gcov):"
+grep -E '^ +#####:' atomic_arena.c.gcov | sed 's/^ *#####: */    /' || echo "    none"
