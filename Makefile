@@ -5,15 +5,17 @@
 #
 #   make [KDIR=...]     build every module against a kernel tree
 #   make demo           boot a Debian kernel in QEMU and show the sample
-#   make check          run the test suite in QEMU (KERNELS="6.1 6.12")
-#   make install        modules_install + depmod for that kernel
+#   make check          the test suite in QEMU, every kernel (KERNELS="6.1 6.12")
+#   make bench          benchmarks in QEMU: build/bench/bench.{csv,png}
+#   make install        modules_install + depmod for KDIR's kernel
+#   make dkms-install   as root: install with DKMS (README: Installing with DKMS)
+#   make dkms-uninstall as root: remove the DKMS install, leaving nothing
 #   make clean
 
 KERNELRELEASE_HOST := $(shell uname -r)
 KDIR ?= /lib/modules/$(KERNELRELEASE_HOST)/build
-KERNELS ?= 6.1 6.12
 
-.PHONY: all modules clean demo check install help
+.PHONY: all modules clean demo check bench install dkms-install dkms-uninstall help
 
 all: modules
 
@@ -27,15 +29,38 @@ clean:
 		samples/*.o samples/*.ko samples/*.mod samples/*.mod.c samples/.*.cmd \
 		selftests/*.o selftests/*.ko selftests/*.mod selftests/*.mod.c selftests/.*.cmd; fi
 
+# install [KERNELRELEASE=...] [INSTALL_MOD_PATH=...]: for KDIR's kernel, whose
+# release is read from the tree (Debian's 6.1 headers' `make kernelrelease`
+# is wrong: 6.1.<n>); KERNELRELEASE= alone uses /lib/modules/<it>/build.
+ifneq ($(KERNELRELEASE),)
+ifeq ($(origin KDIR),file)
+install: KDIR = /lib/modules/$(KERNELRELEASE)/build
+endif
+endif
+install_release = $(or $(KERNELRELEASE),$(shell sed -n \
+	's/^.define UTS_RELEASE "\(.*\)"$$/\1/p' "$(KDIR)/include/generated/utsrelease.h"))
+
 install: modules
-	$(MAKE) -C "$(KDIR)" M="$(CURDIR)" modules_install
-	depmod -a "$$($(MAKE) -s -C "$(KDIR)" kernelrelease)"
+	@test -n "$(install_release)" || { echo "Cannot tell the release of $(KDIR): pass KERNELRELEASE=" >&2; exit 1; }
+	$(MAKE) -C "$(KDIR)" M="$(CURDIR)" KERNELRELEASE="$(install_release)" modules_install
+	depmod -a $(if $(INSTALL_MOD_PATH),-b "$(INSTALL_MOD_PATH)") "$(install_release)"
+
+# dkms-install [KERNELRELEASE=...] [KDIR=...]: the running kernel by default.
+dkms-install:
+	scripts/dkms-install.sh install $(if $(KERNELRELEASE),-k "$(KERNELRELEASE)") \
+		$(if $(filter-out file,$(origin KDIR)),--kernelsourcedir "$(KDIR)")
+
+dkms-uninstall:
+	scripts/dkms-install.sh uninstall
 
 demo:
 	scripts/demo.sh
 
 check:
-	KERNELS="$(KERNELS)" scripts/check.sh
+	$(if $(KERNELS),KERNELS="$(KERNELS)") scripts/check.sh
+
+bench:
+	$(if $(KERNELS),KERNELS="$(KERNELS)") scripts/bench.sh
 
 help:
-	@sed -n '3,12s/^# \{0,1\}//p' Makefile
+	@sed -n '3,/^$$/s/^# \{0,1\}//p' Makefile

@@ -1,30 +1,53 @@
 #!/bin/bash
 # check.sh - the project's test suite (what `make check` and CI run).
 #
-# For each kernel in $KERNELS (default "6.1 6.12"): fetch the Debian kernel
-# into the cache, build every module with W=1, boot the kernel in QEMU,
-# run selftests/atomic_arena.sh there and print its KTAP. Also checks once
-# that the typed wrapper rejects a wrong pointer type at compile time.
-# Ends with a table per kernel and the line "N passed, N failed, N skipped";
-# exits non-zero when anything failed.
+# For each kernel in $KERNELS: fetch it into the cache (Debian packages, or
+# a build from Debian's kernel source for 7.2 and the sanitizer kernels),
+# build every module with W=1, check that the typed wrapper rejects a wrong
+# pointer type at compile time, boot the kernel in QEMU and run
+# selftests/atomic_arena.sh there (functional suite, hammer, debugfs, fault
+# injection, load loop, kmemleak), printing its KTAP; on a gcov kernel,
+# report the coverage of atomic_arena.c. Then, where their kernel is in
+# $KERNELS: the DKMS test ($DKMS_KERNELS) and one tiny benchmark run
+# ($BENCH_KERNEL); and the static checks (make lint) unless NO_LINT=1.
+# Ends with a table and the line "N passed, N failed[, N skipped]"; exits
+# non-zero when anything failed.
 #
-# Usage: KERNELS="6.1 6.12" scripts/check.sh
+# Usage: [KERNELS="6.1 6.12"] [NO_LINT=1] scripts/check.sh
 set -uo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(dirname "$here")
-kernels=${KERNELS:-6.1 6.12}
+kernels=${KERNELS:-5.10 6.1 6.12 6.12-rt 7.2 kcsan kasan}
+dkms_kernels=${DKMS_KERNELS:-6.1 6.12}
+bench_kernel=${BENCH_KERNEL:-6.12}
 total_pass=0 total_fail=0 total_skip=0
 table=()
+started=$SECONDS
 
 "$here/deps.sh" || exit 1
 
-# count KTAP_FILE: sets pass/fail/skip from its top-level result lines.
+# count FILE: pass/fail/skip from the top-level KTAP result lines in it.
 count() {
-	pass=$(grep -cE '^ok [0-9]+ ' "$1" | tr -d '\n')
-	skip=$(grep -cE '^ok [0-9]+ .*# SKIP' "$1" | tr -d '\n')
-	fail=$(grep -cE '^not ok [0-9]+ ' "$1" | tr -d '\n')
+	pass=$(grep -cE '^ok [0-9]+ ' "$1")
+	skip=$(grep -cE '^ok [0-9]+ .*# SKIP' "$1")
+	fail=$(grep -cE '^not ok [0-9]+ ' "$1")
 	pass=$((pass - skip))
+}
+
+# row NAME BUILD PASS FAIL SKIP: one line of the summary table.
+row() {
+	table+=("$(printf '%-18s %-6s %7d %7d %8d %6ss' "$1" "$2" "$3" "$4" "$5" "$6")")
+	total_pass=$((total_pass + $3))
+	total_fail=$((total_fail + $4))
+	total_skip=$((total_skip + $5))
+}
+
+in_list() {	# in_list WORD LIST...
+	local w=$1
+	shift
+	for x in "$@"; do [[ $x == "$w" ]] && return 0; done
+	return 1
 }
 
 # typecheck KERNEL: the typed wrapper must turn a wrong type into an error.
@@ -46,72 +69,102 @@ typecheck() {
 	}
 }
 
+# run_suite KERNEL: the selftest in the VM; adds to pass/fail/skip.
+run_suite() {
+	local k=$1 out=$top/build/$1 src=$top/build/$1/src payload rc plan
+	payload=$out/payload
+	rm -rf "$payload" && mkdir -p "$payload"
+	cp "$src/atomic_arena.ko" "$src/selftests/test_atomic_arena.ko" \
+		"$src/samples/atomic_arena_sample.ko" \
+		"$src/selftests/atomic_arena.sh" "$payload/"
+	cat >"$payload/run" <<-'GUEST'
+	#!/bin/sh
+	ATOMIC_ARENA_KO_DIR=/payload ./atomic_arena.sh
+	rc=$?
+	# On a gcov kernel, hand the arena's coverage data back out.
+	gcda=$(find /sys/kernel/debug/gcov -name atomic_arena.gcda 2>/dev/null)
+	if [ -n "$gcda" ]; then
+		echo @@GCDA-BEGIN
+		base64 "$gcda"
+		echo @@GCDA-END
+	fi
+	exit $rc
+	GUEST
+	chmod +x "$payload/run"
+	"$here/vm-run.sh" --kernel "$k" --timeout 1800 --out "$out/vm" \
+		"$payload" >"$out/output.log"
+	rc=$?
+	sed '/^@@GCDA-BEGIN/,/^@@GCDA-END/d' "$out/output.log" | tee "$out/ktap.log"
+	count "$out/ktap.log"
+	plan=$(sed -n 's/^1\.\.\([0-9]*\).*/\1/p' "$out/ktap.log" | head -n 1)
+	if [[ $rc -ne 0 && $fail -eq 0 ]] ||
+	   [[ -z $plan || $((pass + fail + skip)) -ne $plan ]]; then
+		echo "not ok vm run $k (exit $rc, ${plan:-no} plan, $((pass + fail + skip)) results)"
+		fail=$((fail + 1))
+	fi
+	if grep -q '^@@GCDA-BEGIN' "$out/output.log"; then
+		echo "# coverage of atomic_arena.c on $k:"
+		if "$here/coverage.sh" "$src" "$out/output.log" >"$out/coverage.txt"; then
+			sed 's/^/# /' "$out/coverage.txt"
+		else
+			echo "not ok coverage $k"
+			fail=$((fail + 1))
+		fi
+	fi
+}
+
+# step NAME COMMAND...: a check outside the kernel loop, as one table row.
+step() {
+	local name=$1 t0=$SECONDS
+	shift
+	echo "=== $name ==="
+	if "$@"; then
+		echo "ok $name"
+		row "$name" - 1 0 0 $((SECONDS - t0))
+	else
+		echo "not ok $name"
+		row "$name" - 0 1 0 $((SECONDS - t0))
+	fi
+}
+
 for k in $kernels; do
-	out=$top/build/$k
-	mkdir -p "$out"
+	t0=$SECONDS
 	echo "=== kernel $k ==="
 	build=fail pass=0 fail=0 skip=0
 	if "$here/fetch-kernel.sh" "$k" && "$here/build-modules.sh" "$k"; then
 		build=ok
-		echo "ok build $k ($(cat "$("$here/fetch-kernel.sh" --print dir "$k")/release"), W=1)"
-	else
-		echo "not ok build $k"
-	fi
-
-	if [[ $build == ok ]]; then
-		src=$out/src payload=$out/payload
-		rm -rf "$payload" && mkdir -p "$payload"
-		cp "$src/atomic_arena.ko" "$src/selftests/test_atomic_arena.ko" \
-			"$src/samples/atomic_arena_sample.ko" \
-			"$src/selftests/atomic_arena.sh" "$payload/"
-		cat >"$payload/run" <<-'GUEST'
-		#!/bin/sh
-		ATOMIC_ARENA_KO_DIR=/payload ./atomic_arena.sh
-		rc=$?
-		# On a gcov kernel, hand the arena's coverage data back out.
-		gcda=$(find /sys/kernel/debug/gcov -name atomic_arena.gcda 2>/dev/null)
-		if [ -n "$gcda" ]; then
-			echo @@GCDA-BEGIN
-			base64 "$gcda"
-			echo @@GCDA-END
-		fi
-		exit $rc
-		GUEST
-		chmod +x "$payload/run"
-		"$here/vm-run.sh" --kernel "$k" --timeout 900 --out "$out/vm" \
-			"$payload" >"$out/output.log"
-		rc=$?
-		sed '/^@@GCDA-BEGIN/,/^@@GCDA-END/d' "$out/output.log" | tee "$out/ktap.log"
-		if grep -q '^@@GCDA-BEGIN' "$out/output.log"; then
-			echo "# coverage of atomic_arena.c on $k:"
-			"$here/coverage.sh" "$src" "$out/output.log" | tee "$out/coverage.txt"
-		fi
-		count "$out/ktap.log"
-		plan=$(sed -n 's/^1\.\.\([0-9]*\).*/\1/p' "$out/ktap.log" | head -n 1)
-		if [[ $rc -ne 0 && $fail -eq 0 ]] ||
-		   [[ -z $plan || $((pass + fail + skip)) -ne $plan ]]; then
-			echo "not ok vm run $k (exit $rc, ${plan:-no} plan, $((pass + fail + skip)) results)"
+		echo "ok build $k ($("$here/fetch-kernel.sh" --print release "$k"), W=1)"
+		run_suite "$k"
+		pass=$((pass + 1))
+		if typecheck "$k"; then
+			echo "ok typed wrapper rejects a wrong pointer type ($k)"
+			pass=$((pass + 1))
+		else
+			echo "not ok typed wrapper rejects a wrong pointer type ($k)"
 			fail=$((fail + 1))
 		fi
-	fi
-	[[ $build == ok ]] && pass=$((pass + 1)) || fail=$((fail + 1))
-
-	if typecheck "$k"; then
-		echo "ok typed wrapper rejects a wrong pointer type ($k)"
-		pass=$((pass + 1))
 	else
-		echo "not ok typed wrapper rejects a wrong pointer type ($k)"
+		echo "not ok build $k"
 		fail=$((fail + 1))
 	fi
-	table+=("$(printf '%-10s %-6s %7d %7d %8d' "$k" "$build" "$pass" "$fail" "$skip")")
-	total_pass=$((total_pass + pass))
-	total_fail=$((total_fail + fail))
-	total_skip=$((total_skip + skip))
+	row "$k" "$build" "$pass" "$fail" "$skip" $((SECONDS - t0))
 done
 
+for k in $dkms_kernels; do
+	in_list "$k" $kernels || continue
+	[[ -x $here/dkms-test.sh ]] && step "dkms $k" "$here/dkms-test.sh" "$k"
+done
+if in_list "$bench_kernel" $kernels && [[ -x $here/bench.sh ]]; then
+	step "bench smoke $bench_kernel" "$here/bench.sh" --smoke "$bench_kernel"
+fi
+if [[ ${NO_LINT:-0} != 1 && -x $here/lint.sh ]]; then
+	step lint "$here/lint.sh"
+fi
+
 echo
-echo "kernel     build   passed  failed  skipped"
+echo "check                build   passed  failed  skipped   time"
 printf '%s\n' "${table[@]}"
+echo "# total time $((SECONDS - started))s"
 echo
 if [[ $total_skip -gt 0 ]]; then
 	echo "$total_pass passed, $total_fail failed, $total_skip skipped"

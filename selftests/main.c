@@ -12,20 +12,28 @@
  *
  * With fault_injection=1 only the fault-injection case runs, and the load
  * succeeds whatever its result (the KTAP line tells): the script that armed
- * the fault unloads the module again.
+ * the fault unloads the module again. With leak_arena=1 the module only
+ * creates an arena that it never destroys, so that the script can check
+ * that unloading atomic_arena frees it.
  */
 
 #define pr_fmt(fmt) fmt
 
+#include <linux/err.h>
 #include <linux/kernel.h>
 #include <linux/module.h>
 #include <linux/printk.h>
 
+#include "../atomic_arena.h"
 #include "test_atomic_arena.h"
 
 static bool fault_injection;
 module_param(fault_injection, bool, 0444);
 MODULE_PARM_DESC(fault_injection, "Only run the case for an armed atomic_arena/fail_create");
+
+static bool leak_arena;
+module_param(leak_arena, bool, 0444);
+MODULE_PARM_DESC(leak_arena, "Only leave an arena behind, on purpose, at unload");
 
 /* State of the case being run. */
 static unsigned int case_checks_failed;
@@ -77,6 +85,9 @@ static int __init test_atomic_arena_init(void)
 	unsigned int total = aa_functional_count + hammer;
 	unsigned int failed, skipped = 0;
 
+	if (leak_arena)
+		return PTR_ERR_OR_ZERO(atomic_arena_create("selftest-leaked", 8,
+							   8, 16));
 	if (fault_injection) {
 		pr_info("KTAP version 1\n");
 		pr_info("1..%u\n", aa_fault_count);
