@@ -31,9 +31,12 @@
  *   limit_call       the same work in a function of its own, called once
  *                    per element: the limit for a call that is not inlined
  *   alloc            atomic_arena_alloc()
- *   alloc_nostats    a copy of atomic_arena_alloc() in this module without
- *                    the per-CPU statistics that debugfs shows (the arena has
- *                    no switch for them): alloc - alloc_nostats is their cost
+ *   alloc_nostats    a copy of atomic_arena_alloc() in this module, without
+ *                    the per-CPU statistics that debugfs shows
+ *   alloc_stats      the same copy with the arena's per-CPU statistics: the
+ *                    arena has no switch for them, so alloc_stats -
+ *                    alloc_nostats is their cost, and alloc - alloc_stats
+ *                    the cost of calling into another module
  *   go_alloc         the Go original's scheme, built the same way: fetch-add,
  *                    roll back on failure
  *   append16         atomic_arena_append() of 16 elements
@@ -151,12 +154,18 @@ MODULE_PARM_DESC(smoke, "run every case once with tiny parameters");
  * its cache line, the read-mostly fields on another. The limit loop and
  * the two reservation schemes copied here run on it.
  */
+struct bench_stats {
+	unsigned long allocs;
+	unsigned long alloc_fails;
+};
+
 struct bench_ctr {
 	atomic_long_t next ____cacheline_aligned_in_smp;
 	void *base ____cacheline_aligned_in_smp;
 	size_t size;
 	size_t stride;
 	unsigned long cap;
+	struct bench_stats __percpu *stats;	/* as the arena's */
 };
 
 /* What the operations of the current element size run on. */
@@ -300,6 +309,25 @@ static noinline void *ours_alloc(struct bench_ctr *c, const void *obj)
 	return p;
 }
 
+/* ours_alloc() with the arena's per-CPU statistics: the same as the arena. */
+static noinline void *ours_alloc_stats(struct bench_ctr *c, const void *obj)
+{
+	unsigned long cap = c->cap;
+	unsigned long idx;
+	void *p;
+
+	idx = atomic_long_fetch_add_relaxed(1, &c->next);
+	if (unlikely(idx >= cap)) {
+		atomic_long_cmpxchg_relaxed(&c->next, idx + 1, cap);
+		this_cpu_inc(c->stats->alloc_fails);
+		return NULL;
+	}
+	this_cpu_inc(c->stats->allocs);
+	p = c->base + idx * c->stride;
+	memcpy(p, obj, c->size);
+	return p;
+}
+
 /* The Go original: add, and take the addition back if it overshot. */
 static noinline void *go_alloc(struct bench_ctr *c, const void *obj)
 {
@@ -358,6 +386,21 @@ static void loop_alloc_nostats(struct bench_thread *t)
 	t0 = ktime_get_ns();
 	for (i = 0; i < n; i++)
 		if (unlikely(!ours_alloc(c, obj)))
+			break;
+	t->ns = ktime_get_ns() - t0;
+	t->failed = i < n;
+}
+
+static void loop_alloc_stats(struct bench_thread *t)
+{
+	struct bench_ctr *c = &ctx.ctr;
+	const void *obj = t->obj;
+	unsigned long i, n = t->n;
+	u64 t0;
+
+	t0 = ktime_get_ns();
+	for (i = 0; i < n; i++)
+		if (unlikely(!ours_alloc_stats(c, obj)))
 			break;
 	t->ns = ktime_get_ns() - t0;
 	t->failed = i < n;
@@ -598,6 +641,7 @@ static const struct bench_op bench_ops[] = {
 	{ "limit_call", loop_limit_call, CHECK_CTR },
 	{ "alloc", loop_alloc, CHECK_ARENA },
 	{ "alloc_nostats", loop_alloc_nostats, CHECK_CTR },
+	{ "alloc_stats", loop_alloc_stats, CHECK_CTR },
 	{ "go_alloc", loop_go_alloc, CHECK_CTR },
 	{ "append16", loop_append16, CHECK_ARENA },
 	{ "append16_nostats", loop_append16_nostats, CHECK_CTR },
@@ -746,7 +790,7 @@ struct bench_case {
 };
 
 /* At most every operation of bench_ops, or reset and clear at 4 sizes. */
-static struct bench_case cases[16];
+static struct bench_case cases[20];
 
 static void report(struct bench_case *c, size_t size, unsigned int nthreads,
 		   u64 ratio_to)
@@ -767,7 +811,6 @@ static void report(struct bench_case *c, size_t size, unsigned int nthreads,
 		       nthreads);
 		return;
 	}
-	sort(c->ps, reps, sizeof(c->ps[0]), cmp_u64, NULL);
 	median = max_t(u64, c->ps[reps / 2], 1);
 	/* Mops/s, times 100: threads * 1e6 / (ps per op). */
 	mops = div64_u64((u64)nthreads * 100000000ULL, median);
@@ -812,12 +855,16 @@ static void run_group(unsigned int nr, unsigned int nthreads)
 				c->ps[r - 1] = div64_u64(ns * 1000, c->n);
 		}
 	}
+	/* Sorted: ps[0] is the min, ps[reps / 2] the median. */
+	for (c = cases; c < cases + nr; c++)
+		sort(c->ps, reps, sizeof(c->ps[0]), cmp_u64, NULL);
 }
 
 static void ctx_free(void)
 {
 	atomic_arena_destroy(ctx.arena);
 	vfree(ctx.ctr.base);
+	free_percpu(ctx.ctr.stats);
 	kmem_cache_destroy(ctx.cache);
 	if (ctx.pool)
 		gen_pool_destroy(ctx.pool);
@@ -854,6 +901,7 @@ static int ctx_init(size_t size)
 	ctx.ctr.size = size;
 	ctx.ctr.stride = ctx.stride;
 	ctx.ctr.cap = slots;
+	ctx.ctr.stats = alloc_percpu(struct bench_stats);
 
 	snprintf(ctx.cache_name, sizeof(ctx.cache_name), "arena_bench_%zu",
 		 size);
@@ -862,7 +910,7 @@ static int ctx_init(size_t size)
 	/* A pool whose granule is the element size (rounded up to 2^k). */
 	ctx.pool = gen_pool_create(order_base_2(size), NUMA_NO_NODE);
 	ctx.pool_mem = vzalloc(array_size(objs, roundup_pow_of_two(size)));
-	if (!ctx.ctr.base || !ctx.cache || !ctx.pool || !ctx.pool_mem ||
+	if (!ctx.ctr.base || !ctx.ctr.stats || !ctx.cache || !ctx.pool || !ctx.pool_mem ||
 	    gen_pool_add(ctx.pool, (unsigned long)ctx.pool_mem,
 			 objs * roundup_pow_of_two(size), NUMA_NO_NODE))
 		return -ENOMEM;
@@ -884,6 +932,7 @@ static void bench_size(size_t size)
 	unsigned int i, nr;
 	u64 limit;
 
+	BUILD_BUG_ON(ARRAY_SIZE(bench_ops) > ARRAY_SIZE(cases));
 	if (ctx_init(size)) {
 		pr_err("size=%zu: setup failed\n", size);
 		nr_errors++;

@@ -1,7 +1,7 @@
 #!/bin/bash
 # check.sh - the project's test suite (what `make check` and CI run).
 #
-# For each kernel in $KERNELS: fetch it into the cache (Debian packages, or
+# For each kernel in $KERNELS (default: all): fetch it into the cache (Debian packages, or
 # a build from Debian's kernel source for 7.2 and the sanitizer kernels),
 # build every module with W=1, check that the typed wrapper rejects a wrong
 # pointer type at compile time, boot the kernel in QEMU and run
@@ -18,7 +18,8 @@ set -uo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(dirname "$here")
-kernels=${KERNELS:-5.10 6.1 6.12 6.12-rt 7.2 kcsan kasan}
+# Default: every kernel scripts/fetch-kernel.sh knows.
+kernels=${KERNELS:-$("$here/fetch-kernel.sh" --list)}
 dkms_kernels=${DKMS_KERNELS:-6.1 6.12}
 bench_kernel=${BENCH_KERNEL:-6.12}
 total_pass=0 total_fail=0 total_skip=0
