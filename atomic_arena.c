@@ -95,6 +95,7 @@ struct atomic_arena {
 	size_t stride;
 	unsigned long cap;
 	struct atomic_arena_stats __percpu *stats;
+	bool poison;			/* KASAN poisons free slots */
 
 	/* Control path only. */
 	size_t align;
@@ -145,6 +146,22 @@ static void fail_create_debugfs_add(void)
 static inline void *slot(const struct atomic_arena *arena, unsigned long idx)
 {
 	return arena->base + idx * arena->stride;
+}
+
+/* KASAN: @n slots from @p are handed out; nothing without KASAN. */
+static inline void unpoison_slots(const struct atomic_arena *arena, void *p,
+				  unsigned long n)
+{
+	if (ATOMIC_ARENA_KASAN_GRANULE && arena->poison)
+		atomic_arena_kasan_unpoison(p, n * arena->stride);
+}
+
+/* KASAN: the first @n slots are free again. */
+static inline void poison_slots(const struct atomic_arena *arena,
+				unsigned long n)
+{
+	if (ATOMIC_ARENA_KASAN_GRANULE && arena->poison)
+		atomic_arena_kasan_poison(arena->base, n * arena->stride);
 }
 
 /*
@@ -198,6 +215,7 @@ static void *reserve_many(struct atomic_arena *arena, unsigned long n)
 		return NULL;
 	}
 	this_cpu_inc(arena->stats->bulk);
+	unpoison_slots(arena, slot(arena, idx), n);
 	return slot(arena, idx);
 }
 
@@ -224,6 +242,7 @@ void *atomic_arena_alloc(struct atomic_arena *arena, const void *obj)
 	this_cpu_inc(arena->stats->allocs);
 
 	p = slot(arena, idx);
+	unpoison_slots(arena, p, 1);
 	if (obj)
 		memcpy(p, obj, arena->elem_size);
 	else
@@ -392,7 +411,10 @@ EXPORT_SYMBOL(atomic_arena_index);
  * atomic_arena_reset() - make every slot free again, in O(1)
  * @arena: the arena
  *
- * The slots keep their contents until they are handed out again.
+ * The slots keep their contents until they are handed out again. On a
+ * kernel with generic KASAN (and KASAN_VMALLOC) the freed slots are
+ * poisoned, when the stride is a multiple of 8, so that a slot used after
+ * the reset is reported; the reset then costs O(used slots).
  *
  * Context: Any context; never sleeps. The caller must guarantee that no
  * other call on @arena runs concurrently, and that no slot handed out
@@ -405,6 +427,7 @@ void atomic_arena_reset(struct atomic_arena *arena)
 	/* Plain stores: the caller excludes every other user (see above). */
 	if (used > arena->high_water)
 		WRITE_ONCE(arena->high_water, used);
+	poison_slots(arena, used);
 	atomic_long_inc(&arena->resets);
 	atomic_long_set(&arena->next, 0);
 }
@@ -454,6 +477,9 @@ static struct atomic_arena *find_arena(const char *name)
 
 static void free_arena(struct atomic_arena *arena)
 {
+	/* Hand the storage back to vmalloc as it gave it. */
+	if (arena->base)
+		unpoison_slots(arena, arena->base, arena->cap);
 	vfree(arena->base);
 	free_percpu(arena->stats);
 	kfree(arena);
@@ -524,6 +550,10 @@ struct atomic_arena *atomic_arena_create(const char *name, size_t elem_size,
 		arena->base = atomic_arena_vmalloc(bytes);
 	if (!arena->base)
 		goto fail;
+	/* Slots sharing a shadow byte could not be poisoned independently. */
+	arena->poison = ATOMIC_ARENA_KASAN_GRANULE &&
+			IS_ALIGNED(stride, ATOMIC_ARENA_KASAN_GRANULE);
+	poison_slots(arena, max_elems);
 
 	mutex_lock(&atomic_arena_lock);
 	if (find_arena(name)) {

@@ -27,6 +27,52 @@ static inline void *atomic_arena_vmalloc(size_t size)
 	return __vmalloc(size, GFP_KERNEL | __GFP_ZERO | __GFP_NOWARN);
 }
 
+/*
+ * KASAN: free slots are poisoned so that a slot used after the reset that
+ * freed it is reported. No poisoning helper is exported to modules, but
+ * generic KASAN exports the shadow setters that compiler-emitted code
+ * calls, __asan_set_shadow_xx(shadow address, shadow bytes), and the
+ * shadow of vmalloc memory is writable with KASAN_VMALLOC. Sizes are whole
+ * granules (8 bytes): 0xf8 marks an inaccessible vmalloc granule.
+ */
+#if defined(CONFIG_KASAN_GENERIC) && defined(CONFIG_KASAN_VMALLOC)
+#include <linux/kasan.h>
+
+#define ATOMIC_ARENA_KASAN_GRANULE	(1UL << KASAN_SHADOW_SCALE_SHIFT)
+
+void __asan_set_shadow_00(const void *addr, ssize_t size);
+void __asan_set_shadow_f8(const void *addr, ssize_t size);
+
+static inline void atomic_arena_kasan_poison(const void *p, size_t size)
+{
+	__asan_set_shadow_f8(kasan_mem_to_shadow(p),
+			     size / ATOMIC_ARENA_KASAN_GRANULE);
+}
+
+static inline void atomic_arena_kasan_unpoison(const void *p, size_t size)
+{
+	__asan_set_shadow_00(kasan_mem_to_shadow(p),
+			     size / ATOMIC_ARENA_KASAN_GRANULE);
+}
+
+/* The shadow byte of @p, read without instrumentation (for tests). */
+static noinline __no_sanitize_address u8
+atomic_arena_kasan_shadow(const void *p)
+{
+	return *(u8 *)kasan_mem_to_shadow(p);
+}
+#else
+#define ATOMIC_ARENA_KASAN_GRANULE	0UL
+
+static inline void atomic_arena_kasan_poison(const void *p, size_t size)
+{
+}
+
+static inline void atomic_arena_kasan_unpoison(const void *p, size_t size)
+{
+}
+#endif
+
 /* Helpers for the test and benchmark modules. */
 
 /* hrtimer_setup() replaced hrtimer_init() plus ->function in 6.13. */

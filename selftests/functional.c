@@ -34,6 +34,16 @@ static struct atomic_arena *new_arena(const char *name, size_t size,
 	return a;
 }
 
+/* The KASAN shadow byte of @p; only called on KASAN kernels. */
+static u8 kasan_shadow(const void *p)
+{
+#if ATOMIC_ARENA_KASAN_GRANULE
+	return atomic_arena_kasan_shadow(p);
+#else
+	return 0;
+#endif
+}
+
 /* ---------------------------------------------------------------------- */
 /* Creation and its errors                                                 */
 
@@ -502,7 +512,9 @@ static void test_typed_wrapper(void)
 	CHECK(!point_arena_alloc(pa, NULL));
 	point_arena_clear(pa);
 	CHECK(point_arena_len(pa) == 0);
-	CHECK(p->x == 0 && p->weight == 0);
+	/* Read through a new reservation: the old pointer is dead. */
+	q = point_arena_reserve(pa, 1);
+	CHECK(q == p && q->x == 0 && q->weight == 0);
 	point_arena_reset(pa);
 out:
 	point_arena_destroy(pa);
@@ -901,6 +913,31 @@ void aa_destroy_fixture(void)
 	fixture = NULL;
 }
 
+static void test_kasan_poisons_free_slots(void)
+{
+	struct atomic_arena *a;
+	u8 *p;
+
+	if (!ATOMIC_ARENA_KASAN_GRANULE) {
+		aa_test_skip("kernel without generic KASAN and KASAN_VMALLOC");
+		return;
+	}
+	a = new_arena("kasan", 16, 8, 4);
+	if (!a)
+		return;
+	p = atomic_arena_alloc(a, NULL);
+	if (CHECK(p)) {
+		CHECK(kasan_shadow(p) == 0 && kasan_shadow(p + 8) == 0);
+		CHECK(kasan_shadow(p + 16) == 0xf8);	/* free slot */
+		atomic_arena_reset(a);
+		CHECK(kasan_shadow(p) == 0xf8 && kasan_shadow(p + 8) == 0xf8);
+		CHECK(atomic_arena_reserve(a, 2) == p);
+		CHECK(kasan_shadow(p + 16) == 0 && kasan_shadow(p + 24) == 0);
+		CHECK(kasan_shadow(p + 32) == 0xf8);
+	}
+	atomic_arena_destroy(a);
+}
+
 /*
  * Run alone (fault_injection=1) after selftests/atomic_arena.sh armed
  * debugfs atomic_arena/fail_create to fail one of create's allocations.
@@ -944,6 +981,7 @@ const struct aa_test_case aa_functional_cases[] = {
 	{ "stride_align", test_stride_align },
 	{ "at_index_edges", test_at_index_edges },
 	{ "typed_wrapper", test_typed_wrapper },
+	{ "kasan_poisons_free_slots", test_kasan_poisons_free_slots },
 	{ "alloc_hardirq", test_alloc_hardirq },
 	{ "concurrent_fill", test_concurrent_fill },
 	{ "no_spurious_failure", test_no_spurious_failure },
