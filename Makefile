@@ -7,6 +7,7 @@
 #   make demo           boot a Debian kernel in QEMU and show the sample
 #   make check          the test suite in QEMU, every kernel (KERNELS="6.1 6.12")
 #   make bench          benchmarks in QEMU: build/bench/bench.{csv,png}
+#   make lint           checkpatch --strict, kernel-doc, sparse (6.12, 7.2)
 #   make install        modules_install + depmod for KDIR's kernel
 #   make dkms-install   as root: install with DKMS (README: Installing with DKMS)
 #   make dkms-uninstall as root: remove the DKMS install, leaving nothing
@@ -15,7 +16,7 @@
 KERNELRELEASE_HOST := $(shell uname -r)
 KDIR ?= /lib/modules/$(KERNELRELEASE_HOST)/build
 
-.PHONY: all modules clean demo check bench install dkms-install dkms-uninstall help
+.PHONY: all modules clean demo check bench lint install dkms-install dkms-uninstall help
 
 all: modules
 
@@ -61,6 +62,9 @@ check:
 
 bench:
 	$(if $(KERNELS),KERNELS="$(KERNELS)") scripts/bench.sh
+
+lint:
+	scripts/lint.sh
 
 help:
 	@sed -n '3,/^$$/s/^# \{0,1\}//p' Makefile

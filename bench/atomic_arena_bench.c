@@ -22,7 +22,7 @@
  * (threads * operations per thread / run time). A case reports the median,
  * min and max ns per operation over its runs, the aggregate Mops/s of the
  * median, and the median's ratio to the limit loop's median at the same
- * element size and thread count.
+ * element size, thread count and number of operations.
  *
  * Operations, ops= per thread (bulk operations count elements, not calls):
  *   limit            atomic_long_add_return() on one shared counter, then a
@@ -47,7 +47,10 @@
  *   reserve16        atomic_arena_reserve() of 16 slots (no copy)
  *
  * Workloads, allocate wl_n= objects per thread, fill each with the element,
- * then drop them all; the whole is timed:
+ * then drop them all; the whole is timed, and compared with wl_limit:
+ *   wl_limit         the limit loop over wl_n= elements per thread (the
+ *                    footprint of a run changes its cost, so the workloads
+ *                    are compared with the limit over the same number)
  *   wl_arena         atomic_arena_alloc() each, then one atomic_arena_reset()
  *                    (after every thread finished; its time is added)
  *   wl_kmem          kmem_cache_alloc() each, then kmem_cache_free() each
@@ -149,16 +152,17 @@ static bool smoke;
 module_param(smoke, bool, 0444);
 MODULE_PARM_DESC(smoke, "run every case once with tiny parameters");
 
-/*
- * A counter with storage, laid out like the arena: the counter alone on
- * its cache line, the read-mostly fields on another. The limit loop and
- * the two reservation schemes copied here run on it.
- */
+/* Per-CPU counters like the arena's, for alloc_stats. */
 struct bench_stats {
 	unsigned long allocs;
 	unsigned long alloc_fails;
 };
 
+/*
+ * A counter with storage, laid out like the arena: the counter alone on
+ * its cache line, the read-mostly fields on another. The limit loops and
+ * the copies of the two reservation schemes run on it.
+ */
 struct bench_ctr {
 	atomic_long_t next ____cacheline_aligned_in_smp;
 	void *base ____cacheline_aligned_in_smp;
@@ -173,7 +177,7 @@ struct bench_ctx {
 	size_t size;
 	size_t stride;
 	struct atomic_arena *arena;	/* alloc, append, reserve, wl_arena */
-	struct bench_ctr ctr;		/* limit, *_nostats, go_* */
+	struct bench_ctr ctr;		/* limit*, alloc_*stats, go_* */
 	struct kmem_cache *cache;
 	char cache_name[32];
 	struct gen_pool *pool;
@@ -219,11 +223,13 @@ struct bench_op {
 	void (*loop)(struct bench_thread *t);
 	enum bench_check check;
 	bool timed_reset;	/* the arena reset after the run is timed */
+	const char *loop_missing; /* why loop is NULL on this kernel */
 };
 
 static struct bench_thread *workers;
 static unsigned int *cpu_of;		/* online CPU of each thread */
 static unsigned int nr_cpus;		/* online CPUs at load */
+static unsigned int max_threads;	/* largest thread count to run */
 static unsigned int counts[MAX_LIST];	/* thread counts to run */
 static unsigned int nr_counts;
 static unsigned long wl_cap;		/* objects per thread in workloads */
@@ -557,6 +563,7 @@ static void loop_wl_kmem_bulk(struct bench_thread *t)
 	t->failed = i < n;
 }
 
+#if IS_ENABLED(CONFIG_GENERIC_ALLOCATOR)
 static void loop_wl_genpool(struct bench_thread *t)
 {
 	struct gen_pool *pool = ctx.pool;
@@ -578,6 +585,10 @@ static void loop_wl_genpool(struct bench_thread *t)
 	t->ns = ktime_get_ns() - t0;
 	t->failed = i < n;
 }
+
+#else
+#define loop_wl_genpool NULL
+#endif
 
 #ifdef ATOMIC_ARENA_BENCH_OBJPOOL
 static void loop_wl_objpool(struct bench_thread *t)
@@ -648,11 +659,14 @@ static const struct bench_op bench_ops[] = {
 	{ "go_append16", loop_go_append16, CHECK_CTR },
 	{ "reserve", loop_reserve, CHECK_ARENA },
 	{ "reserve16", loop_reserve16, CHECK_ARENA },
+	{ "wl_limit", loop_limit, CHECK_CTR },
 	{ "wl_arena", loop_wl_arena, CHECK_ARENA, .timed_reset = true },
 	{ "wl_kmem", loop_wl_kmem, CHECK_NONE },
 	{ "wl_kmem_bulk", loop_wl_kmem_bulk, CHECK_NONE },
-	{ "wl_genpool", loop_wl_genpool, CHECK_NONE },
-	{ "wl_objpool", loop_wl_objpool, CHECK_NONE },
+	{ "wl_genpool", loop_wl_genpool, CHECK_NONE,
+	  .loop_missing = "no-gen_pool-in-this-kernel" },
+	{ "wl_objpool", loop_wl_objpool, CHECK_NONE,
+	  .loop_missing = "no-objpool-in-this-kernel" },
 };
 
 static const struct bench_op op_reset = { "reset", loop_reset, CHECK_NONE };
@@ -866,8 +880,10 @@ static void ctx_free(void)
 	vfree(ctx.ctr.base);
 	free_percpu(ctx.ctr.stats);
 	kmem_cache_destroy(ctx.cache);
+#if IS_ENABLED(CONFIG_GENERIC_ALLOCATOR)
 	if (ctx.pool)
 		gen_pool_destroy(ctx.pool);
+#endif
 	vfree(ctx.pool_mem);
 #ifdef ATOMIC_ARENA_BENCH_OBJPOOL
 	if (ctx.objpool_ok)
@@ -880,8 +896,8 @@ static void ctx_free(void)
 static int ctx_init(size_t size)
 {
 	size_t align = min_t(size_t, size & -size, sizeof(long));
-	unsigned long slots = nr_cpus * max(ops, wl_cap);
-	unsigned long objs = nr_cpus * wl_cap;
+	unsigned long slots = max_threads * max(ops, wl_cap);
+	unsigned long objs = max_threads * wl_cap;
 	char name[ATOMIC_ARENA_NAME_MAX + 1];
 
 	memset(&ctx, 0, sizeof(ctx));
@@ -907,13 +923,18 @@ static int ctx_init(size_t size)
 		 size);
 	ctx.cache = kmem_cache_create(ctx.cache_name, size, align, 0, NULL);
 
+	if (!ctx.ctr.base || !ctx.ctr.stats || !ctx.cache)
+		return -ENOMEM;
+
+#if IS_ENABLED(CONFIG_GENERIC_ALLOCATOR)
 	/* A pool whose granule is the element size (rounded up to 2^k). */
 	ctx.pool = gen_pool_create(order_base_2(size), NUMA_NO_NODE);
 	ctx.pool_mem = vzalloc(array_size(objs, roundup_pow_of_two(size)));
-	if (!ctx.ctr.base || !ctx.ctr.stats || !ctx.cache || !ctx.pool || !ctx.pool_mem ||
+	if (!ctx.pool || !ctx.pool_mem ||
 	    gen_pool_add(ctx.pool, (unsigned long)ctx.pool_mem,
 			 objs * roundup_pow_of_two(size), NUMA_NO_NODE))
 		return -ENOMEM;
+#endif
 
 #ifdef ATOMIC_ARENA_BENCH_OBJPOOL
 	if (objpool_init(&ctx.objpool, objs, size, GFP_KERNEL, NULL, NULL,
@@ -924,13 +945,19 @@ static int ctx_init(size_t size)
 	return 0;
 }
 
+/* Workloads run wl_n= elements per thread, the other operations ops=. */
+static bool is_workload(const struct bench_op *op)
+{
+	return !strncmp(op->name, "wl_", 3);
+}
+
 /* Every operation at element size @size, at every thread count. */
 static void bench_size(size_t size)
 {
 	const struct bench_op *op;
 	struct bench_case *c;
 	unsigned int i, nr;
-	u64 limit;
+	u64 limit, wl_limit;
 
 	BUILD_BUG_ON(ARRAY_SIZE(bench_ops) > ARRAY_SIZE(cases));
 	if (ctx_init(size)) {
@@ -948,77 +975,90 @@ static void bench_size(size_t size)
 			memset(c, 0, sizeof(*c));
 			c->op = op;
 			strscpy(c->name, op->name, sizeof(c->name));
-			c->n = strncmp(op->name, "wl_", 3) ? ops : wl_cap;
+			c->n = is_workload(op) ? wl_cap : ops;
 			if (!op->loop)
-				c->skip = "no-objpool-in-this-kernel";
+				c->skip = op->loop_missing;
 		}
 		run_group(nr, counts[i]);
-		/* The limit loop, when it ran, is the first case. */
+		/* Operations against limit, workloads against wl_limit. */
 		limit = 0;
-		if (nr && cases[0].op->loop == loop_limit && !cases[0].failed)
-			limit = max_t(u64, cases[0].ps[reps / 2], 1);
+		wl_limit = 0;
+		for (c = cases; c < cases + nr; c++) {
+			if (c->op->loop != loop_limit || c->failed)
+				continue;
+			if (is_workload(c->op))
+				wl_limit = max_t(u64, c->ps[reps / 2], 1);
+			else
+				limit = max_t(u64, c->ps[reps / 2], 1);
+		}
 		for (c = cases; c < cases + nr; c++) {
 			if (c->op->loop == loop_limit)
 				report(c, size, counts[i], 0);
 			else
-				report(c, size, counts[i], limit);
+				report(c, size, counts[i],
+				       is_workload(c->op) ? wl_limit : limit);
 		}
 	}
 	ctx_free();
 }
 
+#define NR_CAPS	4
+static const unsigned long caps[NR_CAPS] = { 1UL << 10, 1UL << 16, 1UL << 20,
+					     1UL << 24 };
+static const char * const cap_tags[NR_CAPS] = { "1K", "64K", "1M", "16M" };
+
+/*
+ * Run @op (reset or clear) on every arena of @arenas, interleaved, and
+ * report them. Resets and clears run apart: a clear sweeps a lot of memory,
+ * which would slow down whatever runs next.
+ */
+static void bench_caps(const struct bench_op *op,
+		       struct atomic_arena **arenas)
+{
+	struct bench_case *c;
+	unsigned int i, nr = 0;
+	char name[24];
+
+	for (i = 0; i < NR_CAPS; i++) {
+		snprintf(name, sizeof(name), "%s_%s", op->name, cap_tags[i]);
+		if (!arenas[i] || (!selected(name) && !selected(op->name)))
+			continue;
+		c = &cases[nr++];
+		memset(c, 0, sizeof(*c));
+		c->op = op;
+		strscpy(c->name, name, sizeof(c->name));
+		/* A clear is timed per slot, a reset per reserve + reset. */
+		c->n = op == &op_clear ? caps[i] : reset_loops;
+		c->rarena = arenas[i];
+		c->rcap = caps[i];
+	}
+	run_group(nr, 1);
+	for (c = cases; c < cases + nr; c++)
+		report(c, 8, 1, 0);
+}
+
 /* reset_<cap> and clear_<cap> on 8-byte slots, one thread. */
 static void bench_reset(void)
 {
-	static const unsigned long caps[] = { 1UL << 10, 1UL << 16, 1UL << 20,
-					      1UL << 24 };
-	static const char * const tags[] = { "1K", "64K", "1M", "16M" };
-	struct atomic_arena *arenas[ARRAY_SIZE(caps)] = { NULL };
-	char rname[24], cname[24];
-	struct bench_case *c;
-	unsigned int i, nr = 0;
+	struct atomic_arena *arenas[NR_CAPS] = { NULL };
+	char name[ATOMIC_ARENA_NAME_MAX + 1];
+	unsigned int i;
 
 	memset(&ctx, 0, sizeof(ctx));
-	for (i = 0; i < ARRAY_SIZE(caps) && caps[i] <= max_cap; i++) {
-		snprintf(rname, sizeof(rname), "reset_%s", tags[i]);
-		snprintf(cname, sizeof(cname), "clear_%s", tags[i]);
-		if (!selected(rname) && !selected("reset") &&
-		    !selected(cname) && !selected("clear"))
-			continue;
+	for (i = 0; i < NR_CAPS && caps[i] <= max_cap; i++) {
 		/* All of them at once, so that their runs interleave. */
-		snprintf(rname, sizeof(rname), "bench-reset-%s", tags[i]);
-		arenas[i] = atomic_arena_create(rname, 8, 8, caps[i]);
+		snprintf(name, sizeof(name), "bench-reset-%s", cap_tags[i]);
+		arenas[i] = atomic_arena_create(name, 8, 8, caps[i]);
 		if (IS_ERR(arenas[i])) {
 			pr_err("cannot create an arena of %lu slots: %ld\n",
 			       caps[i], PTR_ERR(arenas[i]));
 			arenas[i] = NULL;
 			nr_errors++;
-			continue;
-		}
-		snprintf(rname, sizeof(rname), "reset_%s", tags[i]);
-		if (selected(rname) || selected("reset")) {
-			c = &cases[nr++];
-			memset(c, 0, sizeof(*c));
-			c->op = &op_reset;
-			strscpy(c->name, rname, sizeof(c->name));
-			c->n = reset_loops;
-			c->rarena = arenas[i];
-			c->rcap = caps[i];
-		}
-		if (selected(cname) || selected("clear")) {
-			c = &cases[nr++];
-			memset(c, 0, sizeof(*c));
-			c->op = &op_clear;
-			strscpy(c->name, cname, sizeof(c->name));
-			c->n = caps[i];
-			c->rarena = arenas[i];
-			c->rcap = caps[i];
 		}
 	}
-	run_group(nr, 1);
-	for (c = cases; c < cases + nr; c++)
-		report(c, 8, 1, 0);
-	for (i = 0; i < ARRAY_SIZE(arenas); i++)
+	bench_caps(&op_reset, arenas);
+	bench_caps(&op_clear, arenas);
+	for (i = 0; i < NR_CAPS; i++)
 		atomic_arena_destroy(arenas[i]);
 	memset(&ctx, 0, sizeof(ctx));
 }
@@ -1039,13 +1079,14 @@ static void pick_counts(void)
 	for (i = 1; i < nr_counts; i++)
 		for (j = i; j > 0 && counts[j - 1] > counts[j]; j--)
 			swap(counts[j - 1], counts[j]);
+	max_threads = counts[nr_counts - 1];
 }
 
 static void free_workers(void)
 {
 	unsigned int i;
 
-	for (i = 0; workers && i < nr_cpus; i++) {
+	for (i = 0; workers && i < max_threads; i++) {
 		kfree(workers[i].obj);
 		kvfree(workers[i].ptrs);
 	}
@@ -1059,16 +1100,16 @@ static int alloc_workers(void)
 {
 	unsigned int i = 0, cpu, b;
 
-	workers = kcalloc(nr_cpus, sizeof(*workers), GFP_KERNEL);
-	cpu_of = kcalloc(nr_cpus, sizeof(*cpu_of), GFP_KERNEL);
+	workers = kcalloc(max_threads, sizeof(*workers), GFP_KERNEL);
+	cpu_of = kcalloc(max_threads, sizeof(*cpu_of), GFP_KERNEL);
 	if (!workers || !cpu_of)
 		return -ENOMEM;
 	for_each_online_cpu(cpu) {
-		if (i == nr_cpus)
+		if (i == max_threads)
 			break;
 		cpu_of[i++] = cpu;
 	}
-	for (i = 0; i < nr_cpus; i++) {
+	for (i = 0; i < max_threads; i++) {
 		struct bench_thread *t = &workers[i];
 
 		t->obj = kmalloc(BULK * MAX_SIZE, GFP_KERNEL);
@@ -1126,10 +1167,9 @@ static int __init atomic_arena_bench_init(void)
 		goto out;
 	}
 	pick_counts();
-	pr_info("start kernel=%s cpus=%u ops=%lu wl_n=%lu reps=%u max_cap=%lu reset_loops=%u objpool=%s\n",
-		init_utsname()->release, nr_cpus, ops, wl_cap, reps, max_cap,
-		reset_loops,
-		HAVE_OBJPOOL);
+	pr_info("start kernel=%s cpus=%u max_threads=%u ops=%lu wl_n=%lu reps=%u max_cap=%lu reset_loops=%u objpool=%s\n",
+		init_utsname()->release, nr_cpus, max_threads, ops, wl_cap, reps,
+		max_cap, reset_loops, HAVE_OBJPOOL);
 	if (alloc_workers()) {
 		pr_err("cannot allocate the threads' buffers\n");
 		nr_errors++;
