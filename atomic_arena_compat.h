@@ -56,7 +56,7 @@ static inline void atomic_arena_kasan_unpoison(const void *p, size_t size)
 }
 
 /* The shadow byte of @p, read without instrumentation (for tests). */
-static noinline __no_sanitize_address u8
+static noinline __no_sanitize_address __maybe_unused u8
 atomic_arena_kasan_shadow(const void *p)
 {
 	return *(u8 *)kasan_mem_to_shadow(p);
