@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * atomic_arena.c - lock-free, fixed-capacity arena of fixed-size slots
+ * Lock-free, fixed-capacity arena of fixed-size slots
  *
  * Data structure
  * --------------
@@ -607,6 +607,12 @@ struct atomic_arena_snapshot {
 	struct atomic_arena_stats sum;
 };
 
+static unsigned long racy_read(const unsigned long *counter)
+{
+	/* Statistics: another CPU's counter, read while it counts. */
+	return data_race(*counter);
+}
+
 static void snapshot(const struct atomic_arena *arena,
 		     struct atomic_arena_snapshot *s)
 {
@@ -620,11 +626,10 @@ static void snapshot(const struct atomic_arena *arena,
 	s->resets = atomic_long_read(&arena->resets);
 	for_each_possible_cpu(cpu) {
 		c = per_cpu_ptr(arena->stats, cpu);
-		/* Statistics: other CPUs' counters are summed without sync. */
-		s->sum.allocs += data_race(c->allocs);
-		s->sum.alloc_fails += data_race(c->alloc_fails);
-		s->sum.bulk += data_race(c->bulk);
-		s->sum.bulk_fails += data_race(c->bulk_fails);
+		s->sum.allocs += racy_read(&c->allocs);
+		s->sum.alloc_fails += racy_read(&c->alloc_fails);
+		s->sum.bulk += racy_read(&c->bulk);
+		s->sum.bulk_fails += racy_read(&c->bulk_fails);
 	}
 }
 

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * atomic_arena.h - lock-free, fixed-capacity arena of fixed-size slots
+ * Lock-free, fixed-capacity arena of fixed-size slots: the API
  *
  * An arena hands out slots of one size from a single vmalloc'd region.
  * Slots are only ever taken, never given back one by one: the whole arena

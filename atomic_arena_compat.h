@@ -1,21 +1,20 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * atomic_arena_compat.h - every kernel-version difference, in one place
+ * Every difference between kernels, in one place
  *
- * The project supports Linux 5.10 and later. Code elsewhere calls the
- * helpers below instead of testing kernel versions itself.
+ * The project supports Linux 5.10 and later (Kbuild refuses older ones).
+ * Code elsewhere calls the helpers below instead of testing kernels
+ * itself. Where an API changed, Kbuild probes the kernel's headers for it
+ * (ATOMIC_ARENA_HAVE_*): distributions backport, so a version number
+ * alone would be wrong.
  */
 #ifndef _ATOMIC_ARENA_COMPAT_H
 #define _ATOMIC_ARENA_COMPAT_H
 
+#include <linux/bits.h>
 #include <linux/gfp.h>
 #include <linux/hrtimer.h>
 #include <linux/vmalloc.h>
-#include <linux/version.h>
-
-#if LINUX_VERSION_CODE < KERNEL_VERSION(5, 10, 0)
-#error "atomic-arena needs Linux 5.10 or later"
-#endif
 
 /*
  * Zeroed vmalloc that fails quietly: a too-large arena is a caller error
@@ -38,7 +37,7 @@ static inline void *atomic_arena_vmalloc(size_t size)
 #if defined(CONFIG_KASAN_GENERIC) && defined(CONFIG_KASAN_VMALLOC)
 #include <linux/kasan.h>
 
-#define ATOMIC_ARENA_KASAN_GRANULE	(1UL << KASAN_SHADOW_SCALE_SHIFT)
+#define ATOMIC_ARENA_KASAN_GRANULE	BIT(KASAN_SHADOW_SCALE_SHIFT)
 
 void __asan_set_shadow_00(const void *addr, ssize_t size);
 void __asan_set_shadow_f8(const void *addr, ssize_t size);
@@ -81,7 +80,7 @@ static inline void atomic_arena_hrtimer_setup(struct hrtimer *timer,
 					      clockid_t clock,
 					      enum hrtimer_mode mode)
 {
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 13, 0)
+#ifdef ATOMIC_ARENA_HAVE_HRTIMER_SETUP
 	hrtimer_setup(timer, fn, clock, mode);
 #else
 	hrtimer_init(timer, clock, mode);

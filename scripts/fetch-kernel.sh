@@ -11,6 +11,8 @@
 #         6.12     bookworm-backports stock amd64
 #         6.12-rt  bookworm-backports PREEMPT_RT (rt-amd64)
 #         5.10     Debian 11 amd64 (bullseye + bullseye-security); build with CC=gcc
+#         7.2 kcsan kasan  built from Debian's linux-source-7.2 by
+#                  scripts/build-kernel.sh (same VARs and layout; see there)
 #   VAR:  kdir | vmlinuz | release | modules | dir
 #
 # Example: make -C "$(scripts/fetch-kernel.sh --print kdir 6.1)" M="$PWD" modules
@@ -39,7 +41,7 @@ usage() { sed -n '2,/^set -euo/{/^#/s/^# \{0,1\}//p}' "$0" >&2; exit 2; }
 print_var=
 case ${1:-} in
 --print) [[ $# -eq 3 ]] || usage; print_var=$2; shift 2 ;;
---list) echo "6.1 6.12 6.12-rt 5.10"; exit 0 ;;
+--list) echo "6.1 6.12 6.12-rt 5.10 $("$(dirname "$0")/build-kernel.sh" --list)"; exit 0 ;;
 -h | --help | "") usage ;;
 esac
 [[ $# -eq 1 ]] || usage
@@ -47,6 +49,11 @@ name=$1
 case $print_var in
 "" | kdir | vmlinuz | release | modules | dir) ;;
 *) die "unknown --print variable '$print_var'" ;;
+esac
+# Kernels built from source are build-kernel.sh's.
+case $name in
+7.2 | kcsan | kasan)
+	exec "$(dirname "$0")/build-kernel.sh" ${print_var:+--print "$print_var"} "$name" ;;
 esac
 
 # The table: suites, kernel version prefix, flavour, image package suffix.

@@ -6,7 +6,8 @@
 # Usage:
 #   scripts/vm-run.sh --kernel NAME|BZIMAGE [--timeout SECONDS (600)]
 #                     [--smp N (4)] [--mem MB (1024)] [--out DIR]
-#                     [--append "KERNEL ARGS"] PAYLOAD_DIR
+#                     [--append "KERNEL ARGS"] [--allow-foreign-splats]
+#                     PAYLOAD_DIR
 #
 #   NAME      a kernel known to scripts/fetch-kernel.sh (6.1, 6.12, ...),
 #             fetched on first use; or the path of a bzImage built elsewhere.
@@ -16,6 +17,12 @@
 #   --out DIR keeps console.log (kernel console, ttyS0), output.log (payload
 #             stdout+stderr, ttyS1), qemu.log and initramfs.cpio.gz.
 #             Default: a new temporary dir, named on stderr.
+#   --allow-foreign-splats  a splat fails the run only if its report names
+#             the project's code ("atomic_arena", in every module name),
+#             outside "Modules linked in:"; the others are listed as foreign.
+#             A report runs from its header to the next one, or to its end:
+#             the closing ==== of KASAN/KCSAN, </TASK> or "end trace" of
+#             the rest. kmemleak's console line names no code: it counts.
 #
 # The payload's output is printed on stdout as it arrives. Exit status:
 #   the payload's exit status, if the guest reported one and the console
@@ -33,9 +40,10 @@ log() { echo "vm-run: $*" >&2; }
 die() { log "error: $*"; exit 2; }
 usage() { sed -n '2,/^set -euo/{/^#/s/^# \{0,1\}//p}' "$0" >&2; exit 2; }
 
-kernel='' timeout=600 smp=4 mem=1024 out='' append=''
+kernel='' timeout=600 smp=4 mem=1024 out='' append='' foreign=''
 while [[ $# -gt 0 ]]; do
 	case $1 in
+	--allow-foreign-splats) foreign=1; shift ;;
 	--kernel | --timeout | --smp | --mem | --out | --append)
 		[[ $# -ge 2 ]] || usage
 		declare "${1#--}=$2"
@@ -172,6 +180,19 @@ splat='Oops|BUG:|kernel BUG at|WARNING:|Call Trace:|Kernel panic|KASAN:|KCSAN:'
 splat+='|UBSAN:|suspected memory leak|general protection fault|RCU stall'
 splat+='|detected stall|soft lockup|hard LOCKUP|blocked for more than'
 show() { grep -aE -B 10 -A 40 "$splat" "$1" | head -n 200 >&2; }
+# judge LOG: one line per report, "own: HEADER" or "foreign: HEADER".
+judge() {
+	awk -v hdr="${splat/|Call Trace:/}" -v own=atomic_arena '
+	function flush() { if (n) print (mine ? "own: " : "foreign: ") head; n = 0 }
+	$0 ~ hdr || (!n && /Call Trace:/) {
+		flush(); n = 1; head = $0; san = /KASAN:|KCSAN:/
+		mine = /suspected memory leak/
+	}
+	n {	if ($0 ~ own && $0 !~ /Modules linked in:/) mine = 1
+		if (++n > 400 || (san ? /==========/ : /<\/TASK>|---\[ end trace/)) flush()
+	}
+	END { flush() }' "$1"
+}
 # Split the console at the payload start (all of it counts if never started).
 awk -v b="$tmp/boot.log" -v r="$tmp/run.log" \
 	'/@@VM-PAYLOAD-START@@/ { f = 1 } { print > (f ? r : b) }' "$out/console.log"
@@ -199,7 +220,15 @@ if grep -aqE "$splat" "$tmp/boot.log"; then
 	log "warning: kernel splat during boot, before the payload (not counted):"
 	show "$tmp/boot.log"
 fi
-if grep -aqE "$splat" "$tmp/run.log"; then
+own=''
+if [[ -n $foreign ]]; then
+	verdicts=$(judge "$tmp/run.log")
+	sed -n 's/^foreign: /vm-run: foreign splat (not counted): /p' <<<"$verdicts" >&2
+	if grep -q '^own: ' <<<"$verdicts"; then own=1; fi
+elif grep -aqE "$splat" "$tmp/run.log"; then
+	own=1
+fi
+if [[ -n $own ]]; then
 	log "FAIL: kernel splat in $out/console.log:"
 	show "$tmp/run.log"
 	if [[ $rc -lt 124 ]]; then rc=126; fi

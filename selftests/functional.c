@@ -557,7 +557,7 @@ static void test_alloc_hardirq(void)
 		      HRTIMER_MODE_REL_HARD);
 	/* Acquire: pairs with the release in the callback. */
 	for (waited = 0; !smp_load_acquire(&ia.done) && waited < 1000; waited++)
-		msleep(1);
+		usleep_range(1000, 2000);
 	hrtimer_cancel(&ia.timer);
 	if (CHECK(ia.done)) {
 		CHECK(ia.in_hardirq);

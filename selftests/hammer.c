@@ -162,7 +162,8 @@ static void owner_op(struct hammer *h, struct owner *o)
 	u8 *p = NULL;
 	u32 r;
 
-	r = o->rnd = o->rnd * 1103515245 + 12345;
+	o->rnd = o->rnd * 1103515245 + 12345;
+	r = o->rnd;
 	op = (r >> 8) & 3;		/* alloc, alloc(NULL), append, reserve */
 	if (op >= 2)
 		n = ((r >> 12) & 7) == 0 ? h->cap / 2 + 1 :
@@ -349,13 +350,14 @@ static bool nmi_drain(void)
 	unsigned long deadline = jiffies + HZ;
 	unsigned int cpu;
 
-	for_each_online_cpu(cpu)
+	for_each_online_cpu(cpu) {
 		/* Acquire: pairs with the handler's release. */
-		while (atomic_read_acquire(per_cpu_ptr(&nmi_pending, cpu)))
+		while (atomic_read_acquire(per_cpu_ptr(&nmi_pending, cpu))) {
 			if (time_after(jiffies, deadline))
 				return false;
-			else
-				msleep(1);
+			usleep_range(1000, 2000);
+		}
+	}
 	return true;
 }
 
@@ -372,7 +374,7 @@ static int churn_fn(void *data)
 		a = atomic_arena_create(name, 16, 8, 64);
 		if (IS_ERR(a)) {
 			h->churn_errors++;
-			msleep(1);
+			usleep_range(1000, 2000);
 			continue;
 		}
 		for (i = 0; i < 80; i++)
