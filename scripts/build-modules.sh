@@ -33,7 +33,16 @@ if ! make -C "$kdir" M="$src" W=1 "${args[@]}" modules >"$out/build.log" 2>&1; t
 	echo "build-modules: build for $kernel failed" >&2
 	exit 1
 fi
-if grep -E "^$src/.*(warning|error):" "$out/build.log" >&2; then
+# Diagnostics in our files: kernels before 6.13 print absolute paths,
+# later ones paths relative to $src.
+ours=$(grep -E '^[^ :]+:[0-9]+:([0-9]+:)? (warning|error):' "$out/build.log" |
+	while IFS= read -r line; do
+		f=${line%%:*}
+		[[ $f == /* ]] || f=$src/$f
+		[[ $(realpath -m "$f") != "$src"/* ]] || echo "$line"
+	done)
+if [[ -n $ours ]]; then
+	echo "$ours" >&2
 	echo "build-modules: warnings in our files for $kernel (W=1)" >&2
 	exit 1
 fi
