@@ -41,11 +41,12 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=private-apt.sh
+. "$here/private-apt.sh"
 CACHE=${ATOMIC_ARENA_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/atomic-arena}
 DEBIAN=http://deb.debian.org/debian
 SUITE=sid
 SRC_PKG=linux-source-7.2
-KEYRING=/usr/share/keyrings/debian-archive-keyring.gpg
 NAMES="7.2 kcsan kasan"
 
 log() { echo "build-kernel: $*" >&2; }
@@ -109,26 +110,7 @@ ensure_source() {
 	# Private apt state, as in fetch-kernel.sh: the host's lists are
 	# neither needed nor changed.
 	local st=$CACHE/apt/src-$SUITE
-	mkdir -p "$st/lists/partial" "$st/cache/archives/partial" "$st/parts"
-	echo "deb [signed-by=$KEYRING] $DEBIAN $SUITE main" >"$st/sources.list"
-	cat >"$st/apt.conf" <<-EOF
-		#clear APT::Update::Post-Invoke-Success;
-		#clear APT::Update::Post-Invoke;
-		#clear DPkg::Post-Invoke;
-		Dir::Etc::sourcelist "$st/sources.list";
-		Dir::Etc::sourceparts "$st/parts";
-		Dir::Etc::preferences "/dev/null";
-		Dir::Etc::preferencesparts "$st/parts";
-		Dir::State::lists "$st/lists";
-		Dir::State::status "/dev/null";
-		Dir::Cache "$st/cache";
-		APT::Architecture "amd64";
-		APT::Architectures { "amd64"; };
-		Acquire::Languages "none";
-	EOF
-	if [[ $EUID -eq 0 ]]; then # no _apt sandbox: it cannot write into $HOME
-		echo 'APT::Sandbox::User "root";' >>"$st/apt.conf"
-	fi
+	private_apt "$st" "deb [signed-by=$KEYRING] $DEBIAN $SUITE main"
 	log "updating package lists ($SUITE)"
 	apt-get -q -c "$st/apt.conf" update >&2
 	local tmp=$srcroot/tmp

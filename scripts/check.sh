@@ -19,7 +19,7 @@ set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(dirname "$here")
 # Default: every kernel scripts/fetch-kernel.sh knows.
-kernels=${KERNELS:-$("$here/fetch-kernel.sh" --list)}
+read -ra kernels <<<"${KERNELS:-$("$here/fetch-kernel.sh" --list)}"
 dkms_kernels=${DKMS_KERNELS:-6.1 6.12}
 bench_kernel=${BENCH_KERNEL:-6.12}
 total_pass=0 total_fail=0 total_skip=0
@@ -129,7 +129,7 @@ step() {
 	fi
 }
 
-for k in $kernels; do
+for k in "${kernels[@]}"; do
 	t0=$SECONDS
 	echo "=== kernel $k ==="
 	build=fail pass=0 fail=0 skip=0
@@ -153,10 +153,10 @@ for k in $kernels; do
 done
 
 for k in $dkms_kernels; do
-	in_list "$k" $kernels || continue
+	in_list "$k" "${kernels[@]}" || continue
 	[[ -x $here/dkms-test.sh ]] && step "dkms $k" "$here/dkms-test.sh" "$k"
 done
-if in_list "$bench_kernel" $kernels && [[ -x $here/bench.sh ]]; then
+if in_list "$bench_kernel" "${kernels[@]}" && [[ -x $here/bench.sh ]]; then
 	step "bench smoke $bench_kernel" "$here/bench.sh" --smoke "$bench_kernel"
 fi
 if [[ ${NO_LINT:-0} != 1 && -x $here/lint.sh ]]; then

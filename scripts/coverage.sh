@@ -16,7 +16,7 @@ sed -n '/^@@GCDA-BEGIN/,/^@@GCDA-END/{/^@@/d;p}' "$output" | base64 -d >"$src/at
 [[ -s $src/atomic_arena.gcda ]] || { echo "coverage: no gcda in $output" >&2; exit 1; }
 
 cd "$src"
-gcov=gcov-12
+gcov="gcov-12"
 command -v "$gcov" >/dev/null || gcov=gcov
 "$gcov" -b -c -o . atomic_arena.c >gcov.log 2>&1 || { cat gcov.log >&2; exit 1; }
 # The summary of atomic_arena.c itself, not of the headers it includes.

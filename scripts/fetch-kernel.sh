@@ -32,7 +32,9 @@ set -euo pipefail
 CACHE=${ATOMIC_ARENA_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/atomic-arena}
 DEBIAN=http://deb.debian.org/debian
 SECURITY=http://deb.debian.org/debian-security
-KEYRING=/usr/share/keyrings/debian-archive-keyring.gpg
+
+# shellcheck source=private-apt.sh
+. "$(dirname "$0")/private-apt.sh"
 
 log() { echo "fetch-kernel: $*" >&2; }
 die() { log "error: $*"; exit 1; }
@@ -96,28 +98,11 @@ fi
 
 # Private apt state: every path apt would use points into $st.
 st=$CACHE/apt/$name
-mkdir -p "$st/lists/partial" "$st/cache/archives/partial" "$st/parts"
+sources=()
 for s in "${suites[@]}"; do
-	echo "deb [signed-by=$KEYRING] ${s% *} ${s#* } main"
-done >"$st/sources.list"
-cat >"$st/apt.conf" <<EOF
-#clear APT::Update::Post-Invoke-Success;
-#clear APT::Update::Post-Invoke;
-#clear DPkg::Post-Invoke;
-Dir::Etc::sourcelist "$st/sources.list";
-Dir::Etc::sourceparts "$st/parts";
-Dir::Etc::preferences "/dev/null";
-Dir::Etc::preferencesparts "$st/parts";
-Dir::State::lists "$st/lists";
-Dir::State::status "/dev/null";
-Dir::Cache "$st/cache";
-APT::Architecture "amd64";
-APT::Architectures { "amd64"; };
-Acquire::Languages "none";
-EOF
-if [[ $EUID -eq 0 ]]; then # no _apt sandbox: it cannot write into $HOME
-	echo 'APT::Sandbox::User "root";' >>"$st/apt.conf"
-fi
+	sources+=("deb [signed-by=$KEYRING] ${s% *} ${s#* } main")
+done
+private_apt "$st" "${sources[@]}"
 apt_get() { apt-get -q -c "$st/apt.conf" "$@"; }
 apt_cache() { apt-cache -c "$st/apt.conf" "$@"; }
 

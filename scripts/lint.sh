@@ -17,10 +17,11 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=private-apt.sh
+. "$here/private-apt.sh"
 top=$(dirname "$here")
 kernels=${LINT_KERNELS:-6.12 7.2}
 CACHE=${ATOMIC_ARENA_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/atomic-arena}
-KEYRING=/usr/share/keyrings/debian-archive-keyring.gpg
 log() { echo "lint: $*" >&2; }
 
 # new_sparse: print the path of a sparse built from sid's source package,
@@ -29,18 +30,8 @@ new_sparse() {
 	local t=$CACHE/tools/sparse st=$CACHE/apt/src-sid-source
 	if [[ ! -x $t/sparse ]]; then
 		log "building sparse from Debian sid's source package into $t"
-		mkdir -p "$st/lists/partial" "$st/cache/archives/partial" "$st/parts"
-		echo "deb-src [signed-by=$KEYRING] http://deb.debian.org/debian sid main" \
-			>"$st/sources.list"
-		{
-			echo "Dir::Etc::sourcelist \"$st/sources.list\";"
-			echo "Dir::Etc::sourceparts \"$st/parts\";"
-			echo "Dir::State::lists \"$st/lists\";"
-			echo "Dir::State::status \"/dev/null\";"
-			echo "Dir::Cache \"$st/cache\";"
-			echo 'Acquire::Languages "none";'
-			if [[ $EUID -eq 0 ]]; then echo 'APT::Sandbox::User "root";'; fi
-		} >"$st/apt.conf"
+		private_apt "$st" \
+			"deb-src [signed-by=$KEYRING] http://deb.debian.org/debian sid main"
 		apt-get -q -c "$st/apt.conf" update >&2
 		rm -rf "$t.tmp"
 		mkdir -p "$t.tmp"
@@ -59,9 +50,11 @@ cd "$top"
 "$here/deps.sh" sparse python3 perl
 
 # Our sources: everything but generated module glue.
-mapfile -t files < <(ls atomic_arena.c atomic_arena.h atomic_arena_compat.h \
-	samples/*.c selftests/*.c selftests/*.h bench/*.c 2>/dev/null |
-	grep -v '\.mod\.c$')
+files=()
+for f in atomic_arena.c atomic_arena.h atomic_arena_compat.h samples/*.c \
+	 selftests/*.c selftests/*.h bench/*.c; do
+	[[ -f $f && $f != *.mod.c ]] && files+=("$f")
+done
 [[ ${#files[@]} -gt 0 ]] || { log "no sources found in $top"; exit 1; }
 src=$("$here/build-kernel.sh" --print src 7.2)
 fail=0
