@@ -35,7 +35,7 @@ if ! make -C "$kdir" M="$src" W=1 "${args[@]}" modules >"$out/build.log" 2>&1; t
 fi
 # Diagnostics in our files: kernels before 6.13 print absolute paths,
 # later ones paths relative to $src.
-ours=$(grep -E '^[^ :]+:[0-9]+:([0-9]+:)? (warning|error):' "$out/build.log" |
+ours=$({ grep -E '^[^ :]+:[0-9]+:([0-9]+:)? (warning|error):' "$out/build.log" || true; } |
 	while IFS= read -r line; do
 		f=${line%%:*}
 		[[ $f == /* ]] || f=$src/$f

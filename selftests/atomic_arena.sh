@@ -113,16 +113,24 @@ stat_of() {	# stat_of FILE KEY: the value of "KEY:" in a stats file
 	awk -v key="$2:" '$1 == key { print $2 }' "$1"
 }
 
-check_fixture_stats() {
-	for kv in name=selftest-fixture elem_size=8 stride=8 align=8 \
-		  capacity=6 in_use=2 high_water=6 storage_bytes=48 allocs=3 \
-		  alloc_fails=2 bulk=2 bulk_fails=1 resets=1; do
-		got=$(stat_of "$FIXTURE/stats" "${kv%%=*}")
+# expect_stats FILE KEY=VALUE...: every KEY of the stats FILE has VALUE.
+expect_stats() {
+	file=$1
+	shift
+	for kv in "$@"; do
+		got=$(stat_of "$file" "${kv%%=*}")
 		if [ "$got" != "${kv#*=}" ]; then
-			echo "# stats: ${kv%%=*} is '$got', expected '${kv#*=}'"
+			echo "# $file: ${kv%%=*} is '$got', expected '${kv#*=}'"
 			return 1
 		fi
 	done
+}
+
+check_fixture_stats() {
+	expect_stats "$FIXTURE/stats" name=selftest-fixture elem_size=8 \
+		stride=8 align=8 capacity=6 in_use=2 high_water=6 \
+		storage_bytes=48 allocs=3 alloc_fails=2 bulk=2 bulk_fails=1 \
+		resets=1
 }
 
 check_arenas_file() {
@@ -140,14 +148,9 @@ check_root_only() {
 
 # The hammer's totals, as the module printed them, against its debugfs.
 check_hammer_counters() {
-	totals=$(echo "$module_ktap" | sed -n 's/^# hammer totals: //p')
-	for kv in $totals; do
-		got=$(stat_of "$DEBUGFS/selftest-hammer/stats" "${kv%%=*}")
-		if [ "$got" != "${kv#*=}" ]; then
-			echo "# hammer stats: ${kv%%=*} is '$got', module counted '${kv#*=}'"
-			return 1
-		fi
-	done
+	# shellcheck disable=SC2046 # one KEY=VALUE word each
+	expect_stats "$DEBUGFS/selftest-hammer/stats" \
+		$(echo "$module_ktap" | sed -n 's/^# hammer totals: //p')
 }
 
 # Holds a stats file open while the module destroys its arena: a read
@@ -194,7 +197,7 @@ fault_case() {
 # 50 loads and unloads of the sample module: they must leave no arena.
 check_load_loop() {
 	i=0
-	while [ $i -lt $LOAD_LOOPS ]; do
+	while [ "$i" -lt "$LOAD_LOOPS" ]; do
 		load atomic_arena_sample || return 1
 		unload atomic_arena_sample || return 1
 		i=$((i + 1))
