@@ -26,9 +26,10 @@ modules:
 
 clean:
 	@if [ -f "$(KDIR)/Makefile" ]; then $(MAKE) -C "$(KDIR)" M="$(CURDIR)" clean; \
-	else rm -rf *.o *.ko *.mod *.mod.c .*.cmd modules.order Module.symvers \
-		samples/*.o samples/*.ko samples/*.mod samples/*.mod.c samples/.*.cmd \
-		selftests/*.o selftests/*.ko selftests/*.mod selftests/*.mod.c selftests/.*.cmd; fi
+	else for d in . samples selftests bench; do \
+		rm -f $$d/*.o $$d/*.ko $$d/*.mod $$d/*.mod.c $$d/.*.cmd $$d/modules.order; \
+	done; rm -f Module.symvers; fi
+	rm -rf build
 
 # install [KERNELRELEASE=...] [INSTALL_MOD_PATH=...]: for KDIR's kernel, whose
 # release is read from the tree (Debian's 6.1 headers' `make kernelrelease`
