@@ -24,6 +24,7 @@ dkms_kernels=${DKMS_KERNELS:-6.1 6.12}
 bench_kernel=${BENCH_KERNEL:-6.12}
 total_pass=0 total_fail=0 total_skip=0
 table=()
+extra=()
 started=$SECONDS
 
 "$here/deps.sh" || exit 1
@@ -150,6 +151,12 @@ for k in "${kernels[@]}"; do
 		fail=$((fail + 1))
 	fi
 	row "$k" "$build" "$pass" "$fail" "$skip" $((SECONDS - t0))
+	# Calls the hammer made from each context, and coverage, for the end.
+	[[ $build == ok ]] && extra+=("$(printf '%-10s %s%s' "$k" \
+		"$(sed -n 's/^# hammer: \([a-z]*\) calls \([0-9]*\).*/\1 \2/p' \
+			"$top/build/$k/ktap.log" | paste -sd, | sed 's/,/, /g')" \
+		"$(sed -n 's/^ *Lines executed:\(.*\)/; coverage: lines \1/p' \
+			"$top/build/$k/coverage.txt" 2>/dev/null)")")
 done
 
 for k in $dkms_kernels; do
@@ -167,6 +174,10 @@ echo
 echo "check                build   passed  failed  skipped   time"
 printf '%s\n' "${table[@]}"
 echo "# total time $((SECONDS - started))s"
+if [[ ${#extra[@]} -gt 0 ]]; then
+	echo "# hammer calls per context:"
+	printf '#   %s\n' "${extra[@]}"
+fi
 echo
 if [[ $total_skip -gt 0 ]]; then
 	echo "$total_pass passed, $total_fail failed, $total_skip skipped"
