@@ -211,6 +211,7 @@ static unsigned long take_many(struct atomic_arena *arena, unsigned long n)
 static void *reserve_many(struct atomic_arena *arena, unsigned long n)
 {
 	unsigned long idx;
+	void *p;
 
 	idx = n == 1 ? take_one(arena) : take_many(arena, n);
 	if (unlikely(idx == arena->cap)) {
@@ -218,8 +219,9 @@ static void *reserve_many(struct atomic_arena *arena, unsigned long n)
 		return NULL;
 	}
 	this_cpu_inc(arena->stats->bulk);
-	unpoison_slots(arena, slot(arena, idx), n);
-	return slot(arena, idx);
+	p = slot(arena, idx);
+	unpoison_slots(arena, p, n);
+	return p;
 }
 
 /**

@@ -96,7 +96,6 @@ static inline void atomic_arena_hrtimer_setup(struct hrtimer *timer,
 #include <asm/apic.h>
 #include <asm/nmi.h>
 
-#define ATOMIC_ARENA_HAVE_TEST_NMI	1
 #define ATOMIC_ARENA_NMI_HANDLED	NMI_HANDLED
 #define ATOMIC_ARENA_NMI_DONE		NMI_DONE
 #define atomic_arena_nmi_register(fn) \
@@ -107,6 +106,16 @@ static inline void atomic_arena_hrtimer_setup(struct hrtimer *timer,
 static inline void atomic_arena_nmi_send(unsigned int cpu)
 {
 	apic->send_IPI_mask(cpumask_of(cpu), NMI_VECTOR);
+}
+#else
+/* No NMI source for modules: registering fails, so nothing is sent. */
+#define ATOMIC_ARENA_NMI_HANDLED	1
+#define ATOMIC_ARENA_NMI_DONE		0
+#define atomic_arena_nmi_register(fn)	((void)(fn), -EOPNOTSUPP)
+#define atomic_arena_nmi_unregister()	do { } while (0)
+
+static inline void atomic_arena_nmi_send(unsigned int cpu)
+{
 }
 #endif
 

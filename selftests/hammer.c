@@ -282,7 +282,6 @@ static void timer_start_on_cpu(void *data)
 		      timer_mode(o));
 }
 
-#ifdef ATOMIC_ARENA_HAVE_TEST_NMI
 static int hammer_nmi_handler(unsigned int type, struct pt_regs *regs)
 {
 	atomic_t *pending = this_cpu_ptr(&nmi_pending);
@@ -301,35 +300,6 @@ static int hammer_nmi_handler(unsigned int type, struct pt_regs *regs)
 	return ATOMIC_ARENA_NMI_HANDLED;
 }
 
-static int nmi_register(void)
-{
-	return atomic_arena_nmi_register(hammer_nmi_handler);
-}
-
-static void nmi_unregister(void)
-{
-	atomic_arena_nmi_unregister();
-}
-
-static void nmi_send(unsigned int cpu)
-{
-	atomic_arena_nmi_send(cpu);
-}
-#else
-static int nmi_register(void)
-{
-	return -EOPNOTSUPP;
-}
-
-static void nmi_unregister(void)
-{
-}
-
-static void nmi_send(unsigned int cpu)
-{
-}
-#endif
-
 /* Sends an NMI to every CPU whose previous one was handled, until stopped. */
 static int nmi_sender_fn(void *unused)
 {
@@ -338,7 +308,7 @@ static int nmi_sender_fn(void *unused)
 	while (!kthread_should_stop()) {
 		for_each_online_cpu(cpu)
 			if (!atomic_cmpxchg(per_cpu_ptr(&nmi_pending, cpu), 0, 1))
-				nmi_send(cpu);
+				atomic_arena_nmi_send(cpu);
 		usleep_range(hammer_irq_us, 2 * hammer_irq_us);
 	}
 	return 0;
@@ -576,7 +546,7 @@ static int hammer_setup(struct hammer *h)
 	}
 
 	hammer = h;
-	if (nmi_register()) {
+	if (atomic_arena_nmi_register(hammer_nmi_handler)) {
 		nmi_skip = "no NMI source for modules on this architecture";
 	} else {
 		h->nmi = true;
@@ -591,7 +561,7 @@ static void hammer_teardown(struct hammer *h)
 	unsigned int k, cpu;
 
 	if (h->nmi) {
-		nmi_unregister();
+		atomic_arena_nmi_unregister();
 		h->nmi = false;
 	}
 	for_each_possible_cpu(cpu)
