@@ -8,7 +8,8 @@
 # selftests/atomic_arena.sh there (functional suite, hammer, debugfs, fault
 # injection, load loop, kmemleak), printing its KTAP; on a gcov kernel,
 # report the coverage of atomic_arena.c. Then, where their kernel is in
-# $KERNELS: the DKMS test ($DKMS_KERNELS) and one tiny benchmark run
+# $KERNELS: the DKMS test ($DKMS_KERNELS; again with the kernel shown to
+# DKMS as installed, $DKMS_INSTALLED_KERNELS) and one tiny benchmark run
 # ($BENCH_KERNEL); and the static checks (make lint) unless NO_LINT=1.
 # Ends with a table and the line "N passed, N failed[, N skipped]"; exits
 # non-zero when anything failed.
@@ -21,6 +22,7 @@ top=$(dirname "$here")
 # Default: every kernel scripts/fetch-kernel.sh knows.
 read -ra kernels <<<"${KERNELS:-$("$here/fetch-kernel.sh" --list)}"
 dkms_kernels=${DKMS_KERNELS:-6.1 6.12}
+dkms_installed_kernels=${DKMS_INSTALLED_KERNELS:-6.12}
 bench_kernel=${BENCH_KERNEL:-6.12}
 total_pass=0 total_fail=0 total_skip=0
 table=()
@@ -162,6 +164,12 @@ done
 for k in $dkms_kernels; do
 	in_list "$k" "${kernels[@]}" || continue
 	[[ -x $here/dkms-test.sh ]] && step "dkms $k" "$here/dkms-test.sh" "$k"
+done
+# The same with the kernel shown to DKMS as installed: compressed modules.
+for k in $dkms_installed_kernels; do
+	in_list "$k" "${kernels[@]}" || continue
+	[[ -x $here/dkms-test.sh ]] &&
+		step "dkms $k installed" "$here/dkms-test.sh" --as-installed "$k"
 done
 if in_list "$bench_kernel" "${kernels[@]}" && [[ -x $here/bench.sh ]]; then
 	step "bench smoke $bench_kernel" "$here/bench.sh" --smoke "$bench_kernel"

@@ -8,7 +8,20 @@
 # Module.symvers and load it with modprobe; then dkms remove, and check
 # that no file of the project is left.
 #
-# Usage: scripts/dkms-test.sh KERNEL     (a name fetch-kernel.sh knows: 6.1, 6.12)
+# Usage: scripts/dkms-test.sh [--as-installed] KERNEL
+#
+#   KERNEL          a name fetch-kernel.sh knows: 6.1, 6.12
+#   --as-installed  show DKMS the kernel the way an installed kernel does:
+#                   in a private mount namespace (unshare -m), an overlay
+#                   on the parent of /lib/modules makes
+#                   /lib/modules/RELEASE the test's install tree, with the
+#                   stock modules' modules.dep and build -> the headers.
+#                   DKMS then compresses what it installs as the kernel's
+#                   own modules are (6.12: .ko.xz). Without it, DKMS sees
+#                   whatever the host has at /lib/modules/RELEASE (usually
+#                   nothing: plain .ko). Either way the test expects the
+#                   suffix that the visible modules.dep implies, and every
+#                   name check accepts .ko, .ko.xz, .ko.zst and .ko.gz.
 #
 # Prints one `ok ...` / `not ok ...` line per step (with its time), the
 # guest's lines and the suite's KTAP (indented), and exits non-zero if a
@@ -27,9 +40,10 @@
 #    reset, come from the environment instead (the fetched kernel's
 #    sign-file, a throw-away key in build/KERNEL/dkms/);
 #  - it picks the module compression from the host's
-#    /lib/modules/RELEASE/modules.dep (absent here), so it installs .ko
-#    files even for 6.12, whose own modules are .ko.xz (newer dkms looks at
-#    the install tree). Both load the same.
+#    /lib/modules/RELEASE/modules.dep, whatever --installtree says: .ko when
+#    the kernel is not installed on the host, .ko.xz for Debian's 6.12 when
+#    it is (--as-installed shows it that way without installing it). Both
+#    load the same.
 # The install tree is lib/modules/RELEASE with the stock kernel's modules
 # (kernel/, symlinked) and its modules.order/builtin files, so depmod sees
 # the whole kernel; the guest gets its modules.* index, updates/ and extra/,
@@ -39,7 +53,13 @@ set -uo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(dirname "$here")
-[[ $# -eq 1 ]] || { sed -n '2,/^set -uo/{/^#/s/^# \{0,1\}//p}' "$0" >&2; exit 2; }
+usage() { sed -n '2,/^set -uo/{/^#/s/^# \{0,1\}//p}' "$0" >&2; exit 2; }
+as_installed=
+if [[ ${1:-} == --as-installed ]]; then
+	as_installed=1
+	shift
+fi
+[[ $# -eq 1 ]] || usage
 kernel=$1
 export PATH=$PATH:/usr/sbin:/sbin
 
@@ -76,13 +96,20 @@ check() {
 	step_bad=1
 }
 
-"$here/deps.sh" dkms >&2 || bail "deps: dkms and the build tools"
+"$here/deps.sh" dkms xz-utils >&2 || bail "deps: dkms and the build tools"
 "$here/fetch-kernel.sh" "$kernel" >&2 || bail "fetch kernel $kernel"
 kdir=$(readlink -f "$("$here/fetch-kernel.sh" --print kdir "$kernel")")
 release=$("$here/fetch-kernel.sh" --print release "$kernel")
 stock=$(readlink -f "$("$here/fetch-kernel.sh" --print modules "$kernel")")
 arch=$(uname -m)
-[[ $release != "$(uname -r)" ]] || bail "kernel $kernel is the running one; the test is for another kernel"
+# Every module file name the checks accept: kbuild and DKMS may compress.
+ko='\.ko(\.xz|\.zst|\.gz)?'
+
+# --as-installed: the rest of the script runs in a mount namespace of its own.
+if [[ -n $as_installed && -z ${ATOMIC_ARENA_DKMS_NS:-} ]]; then
+	ATOMIC_ARENA_DKMS_NS=1 exec unshare --mount --propagation private \
+		"$0" --as-installed "$kernel" || bail "unshare --mount: $?"
+fi
 
 out=$top/build/$kernel/dkms
 rm -rf "$out"
@@ -92,7 +119,6 @@ lib=$root/lib/modules/$release
 trees=(--sourcetree "$srctree" --dkmstree "$dkmstree" --installtree "$root/lib/modules")
 export sign_file=$kdir/scripts/sign-file mok_signing_key=$out/mok.key mok_certificate=$out/mok.pub
 built=$dkmstree/$name/$version/$release/$arch/module
-echo "# dkms $(dkms --version 2>/dev/null | sed 's/^dkms-//'), $name $version, kernel $kernel ($release), trees in $out"
 
 # What the host has where dkms would write by default; compared at the end.
 host_state() {
@@ -100,6 +126,40 @@ host_state() {
 	find "/lib/modules/$release" 2>/dev/null
 }
 host_state | sort >"$out/host.before"
+
+# suffix_of FILE: the compression suffix of a module file name ("" for .ko).
+suffix_of() {
+	[[ $1 =~ \.ko(\.[a-z]+)?$ ]] && echo "${BASH_REMATCH[1]}"
+}
+# The install tree is the kernel's module tree as its package installed it.
+mkdir -p "$lib"
+ln -s "$stock/kernel" "$lib/kernel"
+cp "$stock"/modules.order "$stock"/modules.builtin "$stock"/modules.builtin.modinfo "$lib/"
+if [[ -n $as_installed ]]; then
+	# An installed kernel, as DKMS sees one: /lib/modules/RELEASE with
+	# its modules.dep (what the kernel package's depmod writes) and build.
+	depmod -b "$root" -e "$release" 2>/dev/null ||
+		bail "depmod -b for the stock modules.dep"
+	ln -s "$kdir" "$lib/build"
+	moddir=$(readlink -m /lib/modules)
+	parent=${moddir%/*}
+	mkdir -p "$out/overlay/upper/${moddir##*/}" "$out/overlay/work"
+	ln -s "$lib" "$out/overlay/upper/${moddir##*/}/$release"
+	mount -t overlay overlay -o "lowerdir=$parent,upperdir=$out/overlay/upper,workdir=$out/overlay/work" "$parent" ||
+		bail "overlay on $parent (the kernel needs overlayfs)"
+	[[ $(readlink -f "/lib/modules/$release") == "$lib" ]] || bail "/lib/modules/$release is not the test tree"
+	# What the kernel's own modules are: DKMS must install ours alike.
+	want=$(suffix_of "$(find -L "$lib/kernel" -name '*.ko*' -print -quit)")
+	seen="the installed kernel ($release) as DKMS sees it"
+elif [[ -f /lib/modules/$release/modules.dep ]]; then
+	want=$(suffix_of "$(grep -m 1 -o '^[^:]*' "/lib/modules/$release/modules.dep")")
+	seen="the host's /lib/modules/$release"
+else
+	want='' seen="a host without $release installed"
+fi
+echo "# dkms $(dkms --version 2>/dev/null | sed 's/^dkms-//'), $name $version, kernel $kernel ($release), trees in $out"
+echo "# expected module files: *.ko$want ($seen)"
+
 
 # --- add, build, install, status: the DKMS steps ---
 do_add() {
@@ -111,7 +171,7 @@ do_build() {
 	dkms build "$name/$version" -k "$release" --kernelsourcedir "$kdir" "${trees[@]}" || return
 	local m ver
 	for m in "${modules[@]}"; do
-		ls "$built/$m".ko* >/dev/null || check "$m not in $built"
+		[[ -f $built/$m.ko$want ]] || check "$m.ko$want not in $built: $(ls "$built")"
 		echo "$m: signer: $(modinfo -F signer "$built/$m".ko*)"
 	done
 	ver=$(modinfo -F version "$built"/atomic_arena.ko*)
@@ -120,14 +180,11 @@ do_build() {
 		check "no atomic_arena_create in $built/Module.symvers"
 }
 do_install() {
-	# The kernel's module tree, as its package would have installed it.
-	mkdir -p "$lib"
-	ln -s "$stock/kernel" "$lib/kernel"
-	cp "$stock"/modules.order "$stock"/modules.builtin "$stock"/modules.builtin.modinfo "$lib/"
 	dkms install "$name/$version" -k "$release" --no-depmod "${trees[@]}" || return
 	local m
 	for m in "${modules[@]}"; do
 		ls "$lib/updates/dkms/$m".ko* || check "$m not installed in $lib/updates/dkms"
+		[[ -f $lib/updates/dkms/$m.ko$want ]] || check "$m is not installed as $m.ko$want"
 	done
 }
 do_status() {
@@ -148,7 +205,7 @@ run_depmod() {
 }
 do_depmod() {
 	run_depmod || return
-	grep -qx "updates/dkms/test_atomic_arena.ko: updates/dkms/atomic_arena.ko" "$lib/modules.dep" ||
+	grep -qxE "updates/dkms/test_atomic_arena$ko: updates/dkms/atomic_arena$ko" "$lib/modules.dep" ||
 		check "modules.dep: test_atomic_arena does not depend on updates/dkms/atomic_arena.ko"
 }
 step "dkms add $name/$version" do_add || bail "cannot go on without the source in DKMS"
@@ -176,7 +233,7 @@ do_consumer() {
 	make -C "$consumer" KVER="$release" KDIR="$kdir" ARENA_DKMS="$dkmstree/$name/$version" \
 		INSTALL_MOD_PATH="$root" install || return
 	run_depmod || return
-	grep -qE "^(extra|updates)/arena_consumer\.ko(\.xz)?: updates/dkms/atomic_arena\.ko$" "$lib/modules.dep" ||
+	grep -qE "^(extra|updates)/arena_consumer$ko: updates/dkms/atomic_arena$ko\$" "$lib/modules.dep" ||
 		check "modules.dep: arena_consumer does not depend on updates/dkms/atomic_arena.ko"
 }
 step "consumer (examples/consumer) builds against the DKMS Module.symvers, make install" do_consumer
@@ -187,7 +244,7 @@ make_payload() {
 	local f
 	mkdir -p "$payload/lib/modules/$release"
 	for f in "$lib"/*; do
-		[[ ${f##*/} == kernel ]] || cp -a "$f" "$payload/lib/modules/$release/"
+		[[ ${f##*/} == kernel || ${f##*/} == build ]] || cp -a "$f" "$payload/lib/modules/$release/"
 	done
 	# Stock modules that ours need (modules.dep lists them transitively).
 	for f in $(awk -F': *' '$1 !~ /^kernel\// { print $2 }' "$lib/modules.dep" | tr ' ' '\n' | grep '^kernel/' | sort -u); do
@@ -300,6 +357,16 @@ do_uninstall() {
 step "dkms remove -k $release: DKMS tree and updates/dkms empty, status empty" do_remove
 step "uninstall (scripts/dkms-install.sh): no file of ours left in any tree" do_uninstall
 
+if [[ -n $as_installed ]]; then
+	# Whatever went to the host's module tree went to the overlay instead.
+	ups=$(cd "$out/overlay/upper" && find . -mindepth 1 | sort | paste -sd ' ')
+	if [[ $ups == "./${moddir##*/} ./${moddir##*/}/$release" ]]; then
+		ok "nothing written to $parent but the test's own link"
+	else
+		not_ok "written to $parent during the test: $ups"
+	fi
+	umount -l "$parent" || not_ok "umount $parent"
+fi
 host_state | sort >"$out/host.after"
 if diff -u "$out/host.before" "$out/host.after" >"$out/host.diff"; then
 	ok "host untouched (/usr/src, /var/lib/dkms, /lib/modules/$release)"
