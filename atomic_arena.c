@@ -14,14 +14,22 @@
  *
  * Concurrency contract
  * --------------------
- * - One slot is taken with a single atomic_long_fetch_add() and a bounds
- *   check. A caller that draws an index >= cap fails; the arena was full at
- *   that moment, so the failure is never spurious. It then tries once to
- *   pull @next back to @cap with a cmpxchg from the value it made, so that
- *   @next never runs away however many calls fail: any value >= cap means
- *   "full", and the last of several racing failures always restores @cap.
- *   @next is thus bounded by cap plus the number of failing calls in flight,
- *   which is why @cap is limited to ATOMIC_ARENA_MAX_ELEMS.
+ * - One slot is taken with a read of @next, then a single
+ *   atomic_long_fetch_add() and a bounds check. A caller that reads @next
+ *   >= cap fails at once and writes nothing, so callers that keep failing
+ *   on a full arena neither move @next nor bounce its cache line. A caller
+ *   that read less than cap but draws an index >= cap (others took the last
+ *   slots meanwhile) fails too; the arena was full at that moment, so no
+ *   failure is spurious. It then tries once to pull @next back to @cap with
+ *   a cmpxchg from the value it made; the last of several such callers
+ *   always succeeds, so @next is back at @cap once they are done.
+ * - The bound: @next only passes @cap through callers that read it below
+ *   @cap, that is, that were between their read and their fetch-add when
+ *   the arena filled, and each adds once. So @next <= cap + the number of
+ *   calls in flight at that moment (at most the tasks in the arena plus
+ *   three interrupt levels per CPU), whatever happens afterwards; the
+ *   highest excess is shown in debugfs (overshoot_max). ATOMIC_ARENA_MAX_ELEMS
+ *   keeps that far from LONG_MAX.
  * - Several slots (append, reserve) are taken with a cmpxchg loop that
  *   checks the room left before it moves @next. A bulk request that does not
  *   fit fails without ever touching @next, so it cannot make a concurrent
@@ -30,8 +38,10 @@
  * - Reservations are relaxed: the counter only hands out distinct indices.
  *   Publishing a slot's contents to another CPU is the caller's business,
  *   as with any allocator.
- * - Reset and clear store @next with a plain atomic set; the caller
- *   guarantees that nothing else runs on the arena meanwhile.
+ * - Reset and clear publish the empty arena with a store-release of @next;
+ *   the caller guarantees that nothing else runs on the arena meanwhile,
+ *   and orders the last use of the old slots before the reset, and the
+ *   reset before the next allocation (a lock, or release/acquire).
  * - Statistics are per-CPU counters bumped with this_cpu_inc(), so the hot
  *   path touches no shared cache line besides @next; they are summed, racily
  *   by design, only when debugfs is read.
@@ -39,11 +49,14 @@
  * All paths that take slots are lock-free, never sleep and never allocate:
  * they are safe in process, softirq and hardirq context, and in NMI context
  * on architectures with NMI-safe cmpxchg (CONFIG_ARCH_HAVE_NMI_SAFE_CMPXCHG).
+ * Elsewhere a call from NMI fails cleanly (NULL, counted as a failure), as
+ * lib/genalloc.c does.
  *
  * Limits
  * ------
  * - Capacity is fixed at creation and at most ATOMIC_ARENA_MAX_ELEMS slots;
- *   the storage is allocated and zeroed up front.
+ *   the storage is allocated and zeroed up front, and only if it fits in the
+ *   memory available: a too-large arena is -ENOMEM, never an OOM kill.
  * - Slots cannot be freed one by one.
  * - Alignment is a power of two no larger than PAGE_SIZE (vmalloc memory is
  *   page aligned).
@@ -63,10 +76,12 @@
 #include <linux/fault-inject.h>
 #include <linux/list.h>
 #include <linux/log2.h>
+#include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/overflow.h>
 #include <linux/percpu.h>
+#include <linux/preempt.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -76,8 +91,8 @@
 #include "atomic_arena_compat.h"
 
 /*
- * Largest capacity: keeps @next, which may briefly exceed @cap by the number
- * of failing calls in flight, far from LONG_MAX.
+ * Largest capacity: keeps @next, which may exceed @cap by the number of calls
+ * in flight when the arena filled, far from LONG_MAX.
  */
 #define ATOMIC_ARENA_MAX_ELEMS	(LONG_MAX / 2)
 
@@ -100,10 +115,11 @@ struct atomic_arena {
 	struct atomic_arena_stats __percpu *stats;
 	bool poison;			/* KASAN poisons free slots */
 
-	/* Control path only. */
+	/* Control path, and the failing path's rare overshoot. */
 	size_t align;
 	unsigned long high_water;
 	atomic_long_t resets;
+	atomic_long_t overshoot_max;	/* highest @next - @cap seen */
 	struct list_head node;
 	struct dentry *dir;
 	char name[ATOMIC_ARENA_NAME_MAX + 1];
@@ -125,9 +141,13 @@ static void atomic_arena_debugfs_add(struct atomic_arena *arena);
 #ifdef CONFIG_FAULT_INJECTION_DEBUG_FS
 static DECLARE_FAULT_ATTR(fail_create);
 
-static bool create_alloc_fails(void)
+/* Says which allocation failed, so that a test can tell. */
+static bool create_alloc_fails(const char *what)
 {
-	return should_fail(&fail_create, 1);
+	if (!should_fail(&fail_create, 1))
+		return false;
+	pr_info("fail_create: failing the %s allocation\n", what);
+	return true;
 }
 
 static void fail_create_debugfs_add(void)
@@ -136,7 +156,7 @@ static void fail_create_debugfs_add(void)
 				  &fail_create);
 }
 #else
-static bool create_alloc_fails(void)
+static bool create_alloc_fails(const char *what)
 {
 	return false;
 }
@@ -168,23 +188,53 @@ static inline void poison_slots(const struct atomic_arena *arena,
 }
 
 /*
- * Take one slot. The fetch-add is relaxed: it only has to hand out distinct
- * indices. Returns the slot's index, or @cap when the arena is full.
+ * Where cmpxchg is not NMI-safe, atomics may be built on locks: a call from
+ * NMI must not touch @next at all.
+ */
+static __always_inline bool nmi_refused(void)
+{
+	return !IS_ENABLED(CONFIG_ARCH_HAVE_NMI_SAFE_CMPXCHG) && in_nmi();
+}
+
+/* Records how far past @cap a failing fetch-add took @next (debugfs). */
+static noinline void note_overshoot(struct atomic_arena *arena,
+				    unsigned long next)
+{
+	long over = next - arena->cap;
+	long seen = atomic_long_read(&arena->overshoot_max);
+
+	/* Relaxed: a statistic, ordered with nothing. */
+	while (over > seen &&
+	       !atomic_long_try_cmpxchg_relaxed(&arena->overshoot_max, &seen,
+						over))
+		;
+}
+
+/*
+ * Take one slot. Returns the slot's index, or @cap when the arena is full.
  */
 static __always_inline unsigned long take_one(struct atomic_arena *arena)
 {
 	unsigned long cap = arena->cap;
 	unsigned long idx;
 
+	/* Relaxed: a stale value below @cap only costs the fetch-add below. */
+	if (unlikely((unsigned long)atomic_long_read(&arena->next) >= cap ||
+		     nmi_refused()))
+		return cap;
+
+	/* Relaxed: it only has to hand out distinct indices. */
 	idx = atomic_long_fetch_add_relaxed(1, &arena->next);
 	if (likely(idx < cap))
 		return idx;
 
 	/*
-	 * Full. Undo our own increment if nobody moved @next since; if
-	 * somebody did, they are failing too and the last of us restores @cap.
-	 * Relaxed: any value >= @cap means full, whoever reads it.
+	 * Filled since our read. Undo our own increment if nobody moved @next
+	 * since; if somebody did, they are failing too and the last of us
+	 * restores @cap. Relaxed: any value >= @cap means full, whoever reads
+	 * it.
 	 */
+	note_overshoot(arena, idx + 1);
 	atomic_long_cmpxchg_relaxed(&arena->next, idx + 1, cap);
 	return cap;
 }
@@ -199,6 +249,8 @@ static unsigned long take_many(struct atomic_arena *arena, unsigned long n)
 	unsigned long cap = arena->cap;
 	long old = atomic_long_read(&arena->next);
 
+	if (unlikely(nmi_refused()))
+		return cap;
 	do {
 		if ((unsigned long)old >= cap || cap - (unsigned long)old < n)
 			return cap;
@@ -421,9 +473,15 @@ EXPORT_SYMBOL(atomic_arena_index);
  * poisoned, when the stride is a multiple of 8, so that a slot used after
  * the reset is reported; the reset then costs O(used slots).
  *
- * Context: Any context; never sleeps. The caller must guarantee that no
- * other call on @arena runs concurrently, and that no slot handed out
- * before the reset is used after it.
+ * Context: Any context; never sleeps. Costs O(used slots) under KASAN, so
+ * it is a poor choice in NMI or hardirq context there. The caller must
+ * guarantee that no other call on @arena runs concurrently, and that no
+ * slot handed out before the reset is used after it: it must establish
+ * happens-before (a lock, or a release/acquire pair) from the last use of
+ * the old slots to the reset, and from the reset to the next allocation on
+ * another CPU. The reset publishes the empty arena with a release, so that
+ * an allocator that acquires it also sees the poisoning and, for
+ * atomic_arena_clear(), the zeroed slots.
  */
 void atomic_arena_reset(struct atomic_arena *arena)
 {
@@ -434,7 +492,8 @@ void atomic_arena_reset(struct atomic_arena *arena)
 		WRITE_ONCE(arena->high_water, used);
 	poison_slots(arena, used);
 	atomic_long_inc(&arena->resets);
-	atomic_long_set(&arena->next, 0);
+	/* Release: the zeroing and poisoning above happen before the reuse. */
+	atomic_long_set_release(&arena->next, 0);
 }
 EXPORT_SYMBOL(atomic_arena_reset);
 
@@ -442,11 +501,13 @@ EXPORT_SYMBOL(atomic_arena_reset);
  * atomic_arena_clear() - zero the slots in use, then reset the arena
  * @arena: the arena
  *
- * Costs O(used slots), unlike atomic_arena_reset().
+ * Costs O(used slots), unlike atomic_arena_reset(): a poor choice in NMI
+ * or hardirq context for a large arena.
  *
- * Context: Any context; never sleeps. The caller must guarantee that no
- * other call on @arena runs concurrently, and that no slot handed out
- * before the clear is used after it.
+ * Context: Any context; never sleeps. The caller must guarantee what
+ * atomic_arena_reset() asks: no other call on @arena concurrently, and
+ * happens-before from the last use of the old slots to the clear, and from
+ * the clear to the next allocation.
  */
 void atomic_arena_clear(struct atomic_arena *arena)
 {
@@ -466,8 +527,11 @@ static bool valid_name(const char *name)
 		return false;
 	/* Names that cannot be, or already are, in atomic_arena/ in debugfs. */
 	return strcmp(name, ".") && strcmp(name, "..") &&
-	       strcmp(name, "arenas") && strcmp(name, "fail_create");
+	       strcmp(name, "arenas") &&
+	       (!IS_ENABLED(CONFIG_FAULT_INJECTION_DEBUG_FS) ||
+		strcmp(name, "fail_create"));
 }
+
 
 static struct atomic_arena *find_arena(const char *name)
 {
@@ -478,6 +542,16 @@ static struct atomic_arena *find_arena(const char *name)
 		if (!strcmp(arena->name, name))
 			return arena;
 	return NULL;
+}
+
+static bool name_taken(const char *name)
+{
+	bool taken;
+
+	mutex_lock(&atomic_arena_lock);
+	taken = find_arena(name);
+	mutex_unlock(&atomic_arena_lock);
+	return taken;
 }
 
 static void free_arena(struct atomic_arena *arena)
@@ -500,20 +574,24 @@ static void free_arena(struct atomic_arena *arena)
  *
  * Slots are @elem_size bytes at a stride of @elem_size rounded up to
  * @align, in one zeroed vmalloc'd region allocated now for all @max_elems
- * slots.
+ * slots. An arena larger than the memory available (MemAvailable) is
+ * refused, and the storage is allocated with __GFP_RETRY_MAYFAIL, so that
+ * asking for too much never invokes the OOM killer.
  *
  * Context: Process context; may sleep.
  *
  * Return: the arena, or an ERR_PTR():
  * -EINVAL for a NULL or empty @name, a @name with '/', longer than 31
- * bytes, or one of ".", "..", "arenas" and "fail_create" (taken in
- * debugfs); @elem_size or @max_elems of 0; an @align that is
- * not a power of two or is larger than PAGE_SIZE.
+ * bytes, or one of ".", ".." and "arenas" (taken in debugfs), and
+ * "fail_create" on kernels with CONFIG_FAULT_INJECTION_DEBUG_FS; @elem_size
+ * or @max_elems of 0; an @align that is not a power of two or is larger
+ * than PAGE_SIZE.
  * -EOVERFLOW when the storage size overflows or @max_elems exceeds
  * LONG_MAX / 2.
- * -ENOMEM when the memory cannot be had (no allocation-failure warning is
- * printed).
- * -EEXIST when a live arena already has @name.
+ * -EEXIST when a live arena already has @name (checked before any memory
+ * is allocated).
+ * -ENOMEM when the memory is not available (no allocation-failure warning
+ * is printed, and no process is OOM-killed).
  */
 struct atomic_arena *atomic_arena_create(const char *name, size_t elem_size,
 					 size_t align,
@@ -532,9 +610,14 @@ struct atomic_arena *atomic_arena_create(const char *name, size_t elem_size,
 	stride &= ~(align - 1);
 	if (check_mul_overflow(stride, (size_t)max_elems, &bytes))
 		return ERR_PTR(-EOVERFLOW);
+	/* Cheap checks first; the name is checked again once it is added. */
+	if (name_taken(name))
+		return ERR_PTR(-EEXIST);
+	if (bytes >> PAGE_SHIFT > si_mem_available())
+		return ERR_PTR(-ENOMEM);
 
 	arena = NULL;
-	if (!create_alloc_fails())
+	if (!create_alloc_fails("arena"))
 		arena = kzalloc(sizeof(*arena), GFP_KERNEL);
 	if (!arena)
 		return ERR_PTR(-ENOMEM);
@@ -545,13 +628,14 @@ struct atomic_arena *atomic_arena_create(const char *name, size_t elem_size,
 	arena->cap = max_elems;
 	atomic_long_set(&arena->next, 0);
 	atomic_long_set(&arena->resets, 0);
+	atomic_long_set(&arena->overshoot_max, 0);
 
 	err = -ENOMEM;
-	if (!create_alloc_fails())
+	if (!create_alloc_fails("stats"))
 		arena->stats = alloc_percpu(struct atomic_arena_stats);
 	if (!arena->stats)
 		goto fail;
-	if (!create_alloc_fails())
+	if (!create_alloc_fails("storage"))
 		arena->base = atomic_arena_vmalloc(bytes);
 	if (!arena->base)
 		goto fail;
@@ -581,7 +665,10 @@ EXPORT_SYMBOL(atomic_arena_create);
  * atomic_arena_destroy() - destroy an arena and free its storage
  * @arena: the arena; NULL and ERR_PTR() values are ignored
  *
- * Waits for readers of the arena's debugfs files to finish.
+ * Waits for readers of the arena's debugfs files to finish, without
+ * holding up the creation or destruction of other arenas meanwhile. Until
+ * it returns, an arena created under the same name may come without
+ * debugfs files (its directory name is still taken).
  *
  * Context: Process context; may sleep. No other call on @arena may be in
  * flight or made afterwards, and no slot may be used afterwards.
@@ -593,9 +680,9 @@ void atomic_arena_destroy(struct atomic_arena *arena)
 
 	mutex_lock(&atomic_arena_lock);
 	list_del(&arena->node);
+	mutex_unlock(&atomic_arena_lock);
 	/* Waits for in-flight reads of the stats file; later ones fail. */
 	debugfs_remove_recursive(arena->dir);
-	mutex_unlock(&atomic_arena_lock);
 	free_arena(arena);
 }
 EXPORT_SYMBOL(atomic_arena_destroy);
@@ -603,6 +690,8 @@ EXPORT_SYMBOL(atomic_arena_destroy);
 /* debugfs: /sys/kernel/debug/atomic_arena/{arenas,<name>/stats} */
 
 struct atomic_arena_snapshot {
+	unsigned long next;
+	unsigned long overshoot_max;
 	unsigned long in_use;
 	unsigned long high_water;
 	unsigned long resets;
@@ -622,7 +711,9 @@ static void snapshot(const struct atomic_arena *arena,
 	int cpu;
 
 	memset(s, 0, sizeof(*s));
-	s->in_use = atomic_arena_len(arena);
+	s->next = atomic_long_read(&arena->next);
+	s->overshoot_max = atomic_long_read(&arena->overshoot_max);
+	s->in_use = min(s->next, arena->cap);
 	/* Only written by reset, which may run concurrently: a racy peek. */
 	s->high_water = max(READ_ONCE(arena->high_water), s->in_use);
 	s->resets = atomic_long_read(&arena->resets);
@@ -654,6 +745,8 @@ static int stats_show(struct seq_file *m, void *v)
 	seq_printf(m, "bulk:          %lu\n", s.sum.bulk);
 	seq_printf(m, "bulk_fails:    %lu\n", s.sum.bulk_fails);
 	seq_printf(m, "resets:        %lu\n", s.resets);
+	seq_printf(m, "next:          %lu\n", s.next);
+	seq_printf(m, "overshoot_max: %lu\n", s.overshoot_max);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(stats);

@@ -16,10 +16,23 @@
  *   and never allocate memory. They may be called from process, softirq
  *   and hardirq context, concurrently on the same arena. On architectures
  *   that select CONFIG_ARCH_HAVE_NMI_SAFE_CMPXCHG (x86, arm64, among
- *   others) they are NMI-safe as well.
+ *   others) they are NMI-safe as well. On the others, alloc, append and
+ *   reserve called from NMI always fail (NULL) without touching the
+ *   arena, as gen_pool_alloc() does.
+ * - The per-arena statistics (debugfs) are per-CPU counters bumped with
+ *   this_cpu_inc(): on architectures that use the generic per-CPU
+ *   operations, a count made from NMI may be lost. The allocations
+ *   themselves are exact.
  * - atomic_arena_reset() and atomic_arena_clear() never sleep either, but
  *   the caller must guarantee that no other call on the arena is in flight
- *   and that no slot handed out before is used afterwards.
+ *   and that no slot handed out before is used afterwards, with
+ *   happens-before (a lock, or release/acquire) from the last use of the
+ *   old slots to the reset and from the reset to the next allocation.
+ * - Cost: every call is O(1) except atomic_arena_append() with NULL or
+ *   with many elements (it zeroes or copies n slots), atomic_arena_clear()
+ *   (O(used slots)) and, on KASAN kernels, atomic_arena_reset() (it
+ *   poisons the used slots): poor choices in NMI or hardirq context for
+ *   large n.
  */
 #ifndef _ATOMIC_ARENA_H
 #define _ATOMIC_ARENA_H

@@ -18,12 +18,18 @@
 
 /*
  * Zeroed vmalloc that fails quietly: a too-large arena is a caller error
- * reported as -ENOMEM, not an allocation-failure splat. __vmalloc() has
- * taken (size, gfp) since 5.8.
+ * reported as -ENOMEM, not an allocation-failure splat, nor an OOM kill of
+ * an unrelated process. __vmalloc() has taken (size, gfp) since 5.8 and
+ * hands the flags to its page allocations on every kernel supported (5.10
+ * and later), so __GFP_RETRY_MAYFAIL keeps the OOM killer out of them; the
+ * page tables it maps them with are small and allocated with the kernel's
+ * own flags. atomic_arena_create() also refuses, before this, an arena
+ * larger than the memory available.
  */
 static inline void *atomic_arena_vmalloc(size_t size)
 {
-	return __vmalloc(size, GFP_KERNEL | __GFP_ZERO | __GFP_NOWARN);
+	return __vmalloc(size, GFP_KERNEL | __GFP_ZERO | __GFP_NOWARN |
+			 __GFP_RETRY_MAYFAIL);
 }
 
 /*
@@ -96,6 +102,7 @@ static inline void atomic_arena_hrtimer_setup(struct hrtimer *timer,
 #include <asm/apic.h>
 #include <asm/nmi.h>
 
+#define ATOMIC_ARENA_NMI_SOURCE		1
 #define ATOMIC_ARENA_NMI_HANDLED	NMI_HANDLED
 #define ATOMIC_ARENA_NMI_DONE		NMI_DONE
 #define atomic_arena_nmi_register(fn) \
@@ -109,6 +116,7 @@ static inline void atomic_arena_nmi_send(unsigned int cpu)
 }
 #else
 /* No NMI source for modules: registering fails, so nothing is sent. */
+#define ATOMIC_ARENA_NMI_SOURCE		0
 #define ATOMIC_ARENA_NMI_HANDLED	1
 #define ATOMIC_ARENA_NMI_DONE		0
 #define atomic_arena_nmi_register(fn)	((void)(fn), -EOPNOTSUPP)
