@@ -1,7 +1,10 @@
 #!/bin/bash
 # vm-run.sh - boot a test kernel in QEMU with a busybox initramfs, run a
 # payload script in the guest, and fail if the payload fails or the kernel
-# logs a splat (Oops, BUG, WARNING, KASAN/KCSAN/UBSAN, leak, stall, panic).
+# logs a splat (Oops, BUG, WARNING, KASAN/KCSAN/UBSAN, leak, stall, panic,
+# an unknown NMI, an OOM kill). The guest boots with oops=panic, so that an
+# oops ends the run at once instead of leaving a test waiting for a dead
+# kthread until the timeout.
 #
 # Usage:
 #   scripts/vm-run.sh --kernel NAME|BZIMAGE [--timeout SECONDS (600)]
@@ -152,7 +155,7 @@ boot() {
 	timeout -k 5 "$timeout" qemu-system-x86_64 "${accel_args[@]}" \
 		-smp "$smp" -m "$mem" -nodefaults -no-user-config -display none -nic none \
 		-no-reboot -kernel "$vmlinuz" -initrd "$out/initramfs.cpio.gz" \
-		-append "console=ttyS0,115200 rdinit=/init panic=-1 loglevel=7 $append" \
+		-append "console=ttyS0,115200 rdinit=/init panic=-1 oops=panic loglevel=7 $append" \
 		-serial "file:$out/console.log" -serial "file:$out/output.log" \
 		</dev/null >"$out/qemu.log" 2>&1 &
 	qpid=$!
@@ -179,6 +182,7 @@ fi
 splat='Oops|BUG:|kernel BUG at|WARNING:|Call Trace:|Kernel panic|KASAN:|KCSAN:'
 splat+='|UBSAN:|suspected memory leak|general protection fault|RCU stall'
 splat+='|detected stall|soft lockup|hard LOCKUP|blocked for more than'
+splat+='|NMI received for unknown reason|Dazed and confused|invoked oom-killer'
 show() { grep -aE -B 10 -A 40 "$splat" "$1" | head -n 200 >&2; }
 # judge LOG: one line per report, "own: HEADER" or "foreign: HEADER".
 judge() {

@@ -12,6 +12,7 @@
 # create() under fault injection, and asks kmemleak about our modules
 # after loading and unloading the sample module 50 times.
 # kselftest exit codes: 0 pass, 1 fail, 4 skip.
+# shellcheck disable=SC2317 # check_* functions are called through check()
 #
 # Modules come from the installed module tree when modprobe finds them,
 # otherwise from $ATOMIC_ARENA_KO_DIR (default: the build tree this script
@@ -81,14 +82,35 @@ ktap_since_mark() {
 }
 
 # Reads every debugfs file of the project in a loop while $1 exists, and
-# leaves the number of passes in $1.passes.
+# leaves in $1.counts: passes, reads that failed because their arena was
+# being destroyed meanwhile (the file or its directory vanished: ENOENT, or
+# debugfs refused a read of a file being removed: EIO), and the messages
+# of any other failure, which is a bug.
 debugfs_reader() {
-	passes=0
+	passes=0 gone=0
+	: > "$1.errors"
 	while [ -e "$1" ]; do
-		cat "$DEBUGFS/arenas" "$DEBUGFS"/*/stats >/dev/null 2>&1
+		for f in "$DEBUGFS/arenas" "$DEBUGFS"/*/stats; do
+			case $f in *"*"*) continue ;; esac	# no arena at all
+			err=$(cat "$f" 2>&1 >/dev/null) && continue
+			case $err in
+			*"No such file or directory"* | *"Input/output error"*)
+				gone=$((gone + 1)) ;;
+			*) echo "$f: $err" >> "$1.errors" ;;
+			esac
+		done
 		passes=$((passes + 1))
 	done
-	echo "$passes" > "$1.passes"
+	echo "$passes $gone" > "$1.counts"
+}
+
+check_debugfs_reader() {
+	if [ -s "$flag.errors" ]; then
+		sed 's/^/# unexpected: /' "$flag.errors"
+		return 1
+	fi
+	# At least one read overlapped the destruction of a churned arena.
+	[ "${reads:-0}" -gt 0 ] && [ "${gone:-0}" -gt 0 ]
 }
 
 n=0
@@ -130,7 +152,24 @@ check_fixture_stats() {
 	expect_stats "$FIXTURE/stats" name=selftest-fixture elem_size=8 \
 		stride=8 align=8 capacity=6 in_use=2 high_water=6 \
 		storage_bytes=48 allocs=3 alloc_fails=2 bulk=2 bulk_fails=1 \
-		resets=1
+		resets=1 next=2 overshoot_max=0
+}
+
+# The raw counter after storms of failing calls (len() clamps, debugfs
+# does not): selftest-storm was full before every failing call, so no call
+# may have moved it; the hammer's arena filled while every context raced,
+# so its counter may have passed the capacity by at most the calls in
+# flight (the bound the module printed), and must be back at it.
+check_counter_bound() {
+	storm=$DEBUGFS/selftest-storm/stats
+	hstats=$DEBUGFS/selftest-hammer/stats
+	expect_stats "$storm" capacity=64 in_use=64 next=64 overshoot_max=0 || return 1
+	cap=$(stat_of "$hstats" capacity)
+	bound=$(echo "$module_ktap" | sed -n 's/^# hammer: overshoot bound //p')
+	over=$(stat_of "$hstats" overshoot_max)
+	echo "# hammer arena: next $(stat_of "$hstats" next) of capacity $cap, overshoot_max $over (bound ${bound:-?})"
+	[ -n "$bound" ] && [ -n "$over" ] && [ "$over" -le "$bound" ] &&
+		expect_stats "$hstats" in_use="$cap" next="$cap"
 }
 
 check_arenas_file() {
@@ -171,8 +210,10 @@ check_removed_with_arena() {
 	! grep -qE '^selftest-(fixture|hammer) ' "$DEBUGFS/arenas"
 }
 
-# fault_case NAME SPACE: arm fail_create to fail the (SPACE+1)-th
-# allocation of the next create(), and run the module's fault case.
+# fault_case NAME N WHAT: arm fail_create to fail the N-th allocation of
+# the next create() (should_fail() lets calls through while space > size,
+# and create asks with size 1: space N fails the N-th), run the module's
+# fault case, and check that the allocation that failed was WHAT.
 fault_case() {
 	f=$DEBUGFS/fail_create
 	echo 0 > "$f/verbose"
@@ -186,12 +227,34 @@ fault_case() {
 	echo 0 > "$f/times"
 	echo 0 > "$f/probability"
 	out=$(ktap_since_mark)
-	if echo "$out" | grep -q '^ok 1 '; then
+	failed_what=$(dmesg | sed -n "/$marker/,\$p" |
+		sed -n 's/.*fail_create: failing the \([a-z]*\) allocation.*/\1/p')
+	if echo "$out" | grep -q '^ok 1 ' && [ "$failed_what" = "$3" ]; then
 		result ok "$1"
 	else
 		echo "$out" | grep '^#'
+		echo "# injected: '${failed_what}', expected '$3'"
 		result fail "$1"
 	fi
+}
+
+# Holds a process that the OOM killer would pick first while the test
+# module runs (create_nomem asks for more than is available).
+start_oom_bait() {
+	sleep 100000 &
+	bait=$!
+	echo 1000 > "/proc/$bait/oom_score_adj"
+}
+
+check_no_oom_kill() {
+	alive=0
+	kill -0 "$bait" 2>/dev/null && alive=1
+	kill "$bait" 2>/dev/null
+	wait "$bait" 2>/dev/null
+	if dmesg | sed -n "/$main_marker/,\$p" | grep -E 'invoked oom-killer|Out of memory'; then
+		return 1
+	fi
+	[ "$alive" -eq 1 ]
 }
 
 # 50 loads and unloads of the sample module: they must leave no arena.
@@ -260,6 +323,8 @@ fi
 unload test_atomic_arena
 
 mark_log main
+main_marker=$marker
+start_oom_bait
 flag=$(mktemp)
 debugfs_reader "$flag" &
 reader=$!
@@ -268,45 +333,54 @@ load test_atomic_arena ${TEST_ATOMIC_ARENA_PARAMS:-}
 rc=$?
 rm -f "$flag"
 wait "$reader"
-reads=$(cat "$flag.passes" 2>/dev/null)
-rm -f "$flag.passes"
+read -r reads gone < "$flag.counts"
 
 module_ktap=$(ktap_since_mark)
 plan=$(echo "$module_ktap" | sed -n 's/^1\.\.\([0-9]*\)$/\1/p' | head -n 1)
 ran=$(echo "$module_ktap" | grep -cE '^(ok|not ok) ')
 
 debugfs_cases="debugfs_stats debugfs_arenas debugfs_root_only
-	debugfs_hammer_counters debugfs_read_after_destroy
+	debugfs_hammer_counters debugfs_counter_bound debugfs_read_after_destroy
 	debugfs_removed_with_arena"
+reader_cases="debugfs_reader no_oom_kill"
 fault_cases="fault_create_arena fault_create_stats fault_create_storage"
 other_cases="load_unload_loop unload_frees_leaked_arena kmemleak"
 count=0
-for t in $debugfs_cases $fault_cases $other_cases; do
+for t in $reader_cases $debugfs_cases $fault_cases $other_cases; do
 	count=$((count + 1))
 done
 
 echo "KTAP version 1"
 echo "1..$(( ${plan:-0} + count ))"
 echo "$module_ktap" | grep -v '^[0-9]*\.\.[0-9]*$'
-echo "# debugfs reader: ${reads:-0} passes over every file during the load"
+echo "# debugfs reader: ${reads:-0} passes over every file during the load, ${gone:-0} reads of an arena being destroyed"
 n=${plan:-0}
 
+check debugfs_reader check_debugfs_reader
+rm -f "$flag.counts" "$flag.errors"
+check no_oom_kill check_no_oom_kill
+
+hammer_ran=
+echo "$module_ktap" | grep -q '^# hammer totals: ' && hammer_ran=1
 if [ "$rc" -ne 0 ] || [ ! -d /sys/module/test_atomic_arena ]; then
 	for t in $debugfs_cases; do
 		result fail "$t" "test module did not load"
 	done
-elif [ ! -d "$FIXTURE" ]; then
+elif ! grep -q ' /sys/kernel/debug debugfs ' /proc/mounts; then
 	for t in $debugfs_cases; do
-		result skip "$t" "no $FIXTURE: debugfs unavailable"
+		result skip "$t" "debugfs is not mounted"
 	done
 else
+	# debugfs is there: a missing file is a failure from here on.
 	check debugfs_stats check_fixture_stats
 	check debugfs_arenas check_arenas_file
 	check debugfs_root_only check_root_only
-	if ! echo "$module_ktap" | grep -q '^# hammer totals: '; then
-		result skip debugfs_hammer_counters "the hammer did not run"
+	if [ -z "$hammer_ran" ] && [ "${TEST_ATOMIC_ARENA_PARAMS#*hammer_rounds=0}" != "${TEST_ATOMIC_ARENA_PARAMS:-}" ]; then
+		result skip debugfs_hammer_counters "hammer_rounds=0"
+		result skip debugfs_counter_bound "hammer_rounds=0"
 	else
 		check debugfs_hammer_counters check_hammer_counters
+		check debugfs_counter_bound check_counter_bound
 	fi
 	check debugfs_read_after_destroy check_read_after_destroy
 	check debugfs_removed_with_arena check_removed_with_arena
@@ -314,9 +388,13 @@ fi
 unload test_atomic_arena
 
 if [ -d "$DEBUGFS/fail_create" ]; then
-	fault_case fault_create_arena 0
-	fault_case fault_create_stats 1
-	fault_case fault_create_storage 2
+	fault_case fault_create_arena 1 arena
+	fault_case fault_create_stats 2 stats
+	fault_case fault_create_storage 3 storage
+elif [ -d /sys/kernel/debug/fail_page_alloc ] || [ -d /sys/kernel/debug/failslab ]; then
+	for t in $fault_cases; do
+		result fail "$t" "the kernel has fault injection, atomic_arena has no fail_create"
+	done
 else
 	for t in $fault_cases; do
 		result skip "$t" "kernel without CONFIG_FAULT_INJECTION_DEBUG_FS"

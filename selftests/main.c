@@ -8,7 +8,9 @@
  * (hammer.c) run unless hammer_rounds=0. When everything passed, the
  * module keeps a fixture arena (and the hammer's arena) alive until it is
  * unloaded, so that selftests/atomic_arena.sh can check their debugfs
- * files against the figures printed here.
+ * files against the figures printed here; so are the storm arena of
+ * failures_do_not_accumulate and the hammer's, both left full, whose raw
+ * counters only debugfs shows.
  *
  * With fault_injection=1 only the fault-injection case runs, and the load
  * succeeds whatever its result (the KTAP line tells): the script that armed
@@ -104,6 +106,7 @@ static int __init test_atomic_arena_init(void)
 	pr_info("# atomic_arena: pass:%u fail:%u skip:%u\n",
 		total - failed - skipped, failed, skipped);
 	if (failed) {
+		aa_destroy_fixture();
 		aa_hammer_cleanup();
 		return -EINVAL;
 	}
