@@ -148,6 +148,45 @@ static void test_create_duplicate(void)
 	atomic_arena_destroy(b);
 }
 
+/* Kthreads create the same name at once: exactly one may win. */
+static int create_race_worker(struct aa_worker *w)
+{
+	struct atomic_arena *a = atomic_arena_create("create-race", 64, 8,
+						     4096);
+
+	if (!IS_ERR(a))
+		w->ctx = a;
+	else if (PTR_ERR(a) == -EEXIST)
+		w->calls_failed++;
+	else
+		w->violations++;
+	return 0;
+}
+
+static void test_create_race(void)
+{
+	unsigned int n = aa_nr_workers(), i, won, round;
+	struct aa_worker *w = kcalloc(n, sizeof(*w), GFP_KERNEL);
+
+	if (!CHECK(w))
+		return;
+	for (round = 0; round < 20; round++) {
+		CHECK(!aa_run_workers(w, n, create_race_worker, NULL, true));
+		for (i = 0, won = 0; i < n; i++) {
+			CHECK(!w[i].violations);
+			if (w[i].ctx) {
+				won++;
+				atomic_arena_destroy(w[i].ctx);
+			} else {
+				CHECK(w[i].calls_failed == 1);
+			}
+		}
+		if (!CHECK(won == 1))
+			break;
+	}
+	kfree(w);
+}
+
 static void test_destroy_null(void)
 {
 	struct atomic_arena *a = new_arena("destroy-null", 8, 8, 2), *b;
@@ -1036,6 +1075,7 @@ const struct aa_test_case aa_functional_cases[] = {
 	{ "create_bad_input", test_create_bad_input },
 	{ "create_nomem", test_create_nomem },
 	{ "create_duplicate", test_create_duplicate },
+	{ "create_race", test_create_race },
 	{ "destroy_null", test_destroy_null },
 	{ "alloc_int", test_alloc_int },
 	{ "alloc_struct", test_alloc_struct },

@@ -74,7 +74,7 @@ module_param(hammer_irq_us, uint, 0444);
 MODULE_PARM_DESC(hammer_irq_us, "Period of the per-CPU hrtimers and NMIs, in microseconds");
 static unsigned int hammer_irq_burst = 8;
 module_param(hammer_irq_burst, uint, 0444);
-MODULE_PARM_DESC(hammer_irq_burst, "Calls per hrtimer expiry or NMI (1..64)");
+MODULE_PARM_DESC(hammer_irq_burst, "Calls per hrtimer expiry, twice that per NMI (1..64)");
 
 /* Calls an owner keeps making after it first found the arena full. */
 #define TRIES_AFTER_FULL	64
@@ -115,7 +115,8 @@ struct hammer {
 	unsigned int nr_threads;
 	unsigned int nr_owners;
 	struct owner *owners;
-	bool running;			/* a round is on: irq owners may call */
+	bool armed;			/* timers and NMIs are on for the round */
+	bool running;			/* kthreads started: irq owners may call */
 	bool nmi;			/* NMI handler registered */
 	bool nmi_used;			/* the handler was registered */
 	bool nmi_stuck;			/* an NMI sent was never handled */
@@ -240,6 +241,7 @@ static int thread_owner_fn(struct aa_worker *w)
 	struct hammer *h = w->ctx;
 	struct owner *o = &h->owners[w->id];
 
+	WRITE_ONCE(h->running, true);
 	while (!owner_done(o)) {
 		owner_op(h, o);
 		if (!(o->ops & 63))
@@ -262,14 +264,19 @@ static bool in_kind_context(enum owner_kind kind)
 	}
 }
 
-/* A burst of calls from an interrupt owner. */
+/*
+ * A burst of calls from an interrupt owner. NMIs come less often (one in
+ * flight per CPU, sent from a sleeping kthread): they make twice as many.
+ */
 static void owner_burst(struct hammer *h, struct owner *o)
 {
-	unsigned int i;
+	unsigned int i, n = hammer_irq_burst;
 
+	if (o->kind == KIND_NMI)
+		n *= 2;
 	if (!in_kind_context(o->kind))
 		o->wrong_context++;
-	for (i = 0; i < hammer_irq_burst && !owner_done(o); i++)
+	for (i = 0; i < n && !owner_done(o); i++)
 		owner_op(h, o);
 }
 
@@ -277,9 +284,11 @@ static enum hrtimer_restart timer_owner_fn(struct hrtimer *t)
 {
 	struct owner *o = container_of(t, struct owner, timer);
 
-	if (!READ_ONCE(o->h->running) || owner_done(o))
+	if (!READ_ONCE(o->h->armed) || owner_done(o))
 		return HRTIMER_NORESTART;
-	owner_burst(o->h, o);
+	/* Wait for the kthreads, so that the interrupts do not fill it alone. */
+	if (READ_ONCE(o->h->running))
+		owner_burst(o->h, o);
 	hrtimer_forward_now(t, ns_to_ktime(hammer_irq_us * NSEC_PER_USEC));
 	return HRTIMER_RESTART;
 }
@@ -460,6 +469,20 @@ static void new_round(struct hammer *h)
 	}
 }
 
+/* Whether every kind of owner made a call this round (racy by design). */
+static bool all_kinds_called(struct hammer *h)
+{
+	unsigned long ops[NR_KINDS] = { 0 };
+	unsigned int k;
+
+	for (k = 0; k < h->nr_owners; k++)
+		ops[h->owners[k].kind] += data_race(h->owners[k].round_ops);
+	for (k = 0; k < NR_KINDS; k++)
+		if (!ops[k] && (k != KIND_NMI || h->nmi))
+			return false;
+	return true;
+}
+
 /* Counts the kinds of owner that made no call in the round just run. */
 static void count_idle_kinds(struct hammer *h)
 {
@@ -477,11 +500,11 @@ static void count_idle_kinds(struct hammer *h)
 static unsigned long run_round(struct hammer *h, struct aa_worker *w)
 {
 	struct task_struct *sender = NULL;
-	unsigned long bad = 0;
+	unsigned long bad = 0, deadline;
 	unsigned int k;
 
 	new_round(h);
-	WRITE_ONCE(h->running, true);
+	WRITE_ONCE(h->armed, true);
 	for (k = h->nr_threads; k < h->nr_owners; k++)
 		if (h->owners[k].kind != KIND_NMI)
 			smp_call_function_single(h->owners[k].cpu,
@@ -495,7 +518,12 @@ static unsigned long run_round(struct hammer *h, struct aa_worker *w)
 
 	if (aa_run_workers(w, h->nr_threads, thread_owner_fn, h, hammer_bind))
 		bad++;
+	/* A short round: give late interrupts a second to make their call. */
+	deadline = jiffies + HZ;
+	while (!all_kinds_called(h) && time_before(jiffies, deadline))
+		usleep_range(100, 200);
 
+	WRITE_ONCE(h->armed, false);
 	WRITE_ONCE(h->running, false);
 	if (sender)
 		kthread_stop(sender);
