@@ -142,7 +142,8 @@ expect_stats() {
 	for kv in "$@"; do
 		got=$(stat_of "$file" "${kv%%=*}")
 		if [ "$got" != "${kv#*=}" ]; then
-			echo "# $file: ${kv%%=*} is '$got', expected '${kv#*=}'"
+			echo "# $file: ${kv%%=*} is '$got', expected '${kv#*=}'; the file:"
+			sed 's/^/#   /' "$file"
 			return 1
 		fi
 	done
