@@ -7,6 +7,9 @@
 #   make demo           boot a Debian kernel in QEMU and show the sample
 #   make check          the test suite in QEMU, every kernel (KERNELS="6.1 6.12")
 #   make bench          benchmarks in QEMU: build/bench/bench.{csv,png}
+#   make mutants        mutation testing: does the suite catch each fault of
+#                       scripts/mutants.list? (MUTANTS="a b", MUTANT_KERNEL=6.1)
+#   make soak           the hammer for SOAK_MINUTES (30) on SOAK_KERNELS (kcsan kasan)
 #   make lint           checkpatch --strict, kernel-doc, sparse (6.12, 7.2)
 #   make install        modules_install + depmod for KDIR's kernel
 #   make dkms-install   as root: install with DKMS (README: Installing with DKMS)
@@ -16,7 +19,8 @@
 KERNELRELEASE_HOST := $(shell uname -r)
 KDIR ?= /lib/modules/$(KERNELRELEASE_HOST)/build
 
-.PHONY: all modules clean demo check bench lint install dkms-install dkms-uninstall help
+.PHONY: all modules clean demo check bench mutants soak lint install dkms-install \
+	dkms-uninstall help
 
 all: modules
 
@@ -63,6 +67,14 @@ check:
 
 bench:
 	$(if $(KERNELS),KERNELS="$(KERNELS)") scripts/bench.sh
+
+# Their variables (MUTANTS, MUTANT_KERNEL, TEST_ATOMIC_ARENA_PARAMS,
+# SOAK_MINUTES, SOAK_KERNELS, ...) reach the scripts from make's command line.
+mutants:
+	scripts/mutants.sh
+
+soak:
+	scripts/soak.sh
 
 lint:
 	scripts/lint.sh

@@ -532,7 +532,6 @@ static bool valid_name(const char *name)
 		strcmp(name, "fail_create"));
 }
 
-
 static struct atomic_arena *find_arena(const char *name)
 {
 	struct atomic_arena *arena;

@@ -1015,6 +1015,69 @@ out:
 	kfree(w);
 }
 
+/*
+ * len() never exceeds the capacity, although @next does, briefly, when
+ * callers race for the last slot. Many one-slot arenas, raced for in the
+ * same order by every worker: after each of its calls a worker reads len()
+ * a few times, while others may be between their add and their pull-back.
+ */
+#define RACE_ARENAS	512
+
+static int len_race_worker(struct aa_worker *w)
+{
+	struct atomic_arena **arenas = w->ctx;
+	unsigned int j, k;
+
+	for (j = 0; j < RACE_ARENAS; j++) {
+		if (atomic_arena_alloc(arenas[j], NULL))
+			w->slots++;
+		for (k = 0; k < 4; k++)
+			if (atomic_arena_len(arenas[j]) > 1)
+				w->violations++;
+	}
+	return 0;
+}
+
+static void test_len_within_capacity(void)
+{
+	unsigned int n = aa_nr_workers(), i, round;
+	unsigned long slots, violations = 0;
+	struct atomic_arena **arenas;
+	struct aa_worker *w;
+	char name[ATOMIC_ARENA_NAME_MAX + 1];
+
+	w = kcalloc(n, sizeof(*w), GFP_KERNEL);
+	arenas = kcalloc(RACE_ARENAS, sizeof(*arenas), GFP_KERNEL);
+	if (!CHECK(w && arenas))
+		goto out;
+	for (i = 0; i < RACE_ARENAS; i++) {
+		snprintf(name, sizeof(name), "len-race-%u", i);
+		arenas[i] = new_arena(name, 8, 8, 1);
+		if (!arenas[i])
+			goto out;
+	}
+	for (round = 0; round < 8; round++) {
+		CHECK(!aa_run_workers(w, n, len_race_worker, arenas, true));
+		for (i = 0, slots = 0; i < n; i++) {
+			slots += w[i].slots;
+			violations += w[i].violations;
+		}
+		/* Each arena gave its one slot to exactly one worker. */
+		CHECK(slots == RACE_ARENAS);
+		for (i = 0; i < RACE_ARENAS; i++) {
+			CHECK(atomic_arena_len(arenas[i]) == 1);
+			atomic_arena_reset(arenas[i]);
+		}
+	}
+	pr_info("# len() above the capacity: seen %lu times\n", violations);
+	CHECK(violations == 0);
+out:
+	for (i = 0; arenas && i < RACE_ARENAS; i++)
+		atomic_arena_destroy(arenas[i]);
+	kfree(arenas);
+	kfree(w);
+}
+
 /* ---------------------------------------------------------------------- */
 
 void aa_destroy_fixture(void)
@@ -1099,6 +1162,7 @@ const struct aa_test_case aa_functional_cases[] = {
 	{ "concurrent_fill", test_concurrent_fill },
 	{ "no_spurious_failure", test_no_spurious_failure },
 	{ "failures_do_not_accumulate", test_failures_do_not_accumulate },
+	{ "len_within_capacity", test_len_within_capacity },
 };
 
 const unsigned int aa_functional_count = ARRAY_SIZE(aa_functional_cases);

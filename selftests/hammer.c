@@ -475,8 +475,10 @@ static bool all_kinds_called(struct hammer *h)
 	unsigned long ops[NR_KINDS] = { 0 };
 	unsigned int k;
 
-	for (k = 0; k < h->nr_owners; k++)
+	for (k = 0; k < h->nr_owners; k++) {
+		/* Racy: interrupts still count; a late zero only waits longer. */
 		ops[h->owners[k].kind] += data_race(h->owners[k].round_ops);
+	}
 	for (k = 0; k < NR_KINDS; k++)
 		if (!ops[k] && (k != KIND_NMI || h->nmi))
 			return false;
