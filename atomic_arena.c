@@ -38,10 +38,11 @@
  * - Reservations are relaxed: the counter only hands out distinct indices.
  *   Publishing a slot's contents to another CPU is the caller's business,
  *   as with any allocator.
- * - Reset and clear publish the empty arena with a store-release of @next;
- *   the caller guarantees that nothing else runs on the arena meanwhile,
- *   and orders the last use of the old slots before the reset, and the
- *   reset before the next allocation (a lock, or release/acquire).
+ * - Reset and clear store the empty count with a release; the caller
+ *   guarantees that nothing else runs on the arena meanwhile, and orders
+ *   the last use of the old slots before the reset, and the reset before
+ *   the next allocation (a lock, or release/acquire): allocators read
+ *   @next relaxed, so that ordering is the caller's.
  * - Statistics are per-CPU counters bumped with this_cpu_inc(), so the hot
  *   path touches no shared cache line besides @next; they are summed, racily
  *   by design, only when debugfs is read.
@@ -479,9 +480,10 @@ EXPORT_SYMBOL(atomic_arena_index);
  * slot handed out before the reset is used after it: it must establish
  * happens-before (a lock, or a release/acquire pair) from the last use of
  * the old slots to the reset, and from the reset to the next allocation on
- * another CPU. The reset publishes the empty arena with a release, so that
- * an allocator that acquires it also sees the poisoning and, for
- * atomic_arena_clear(), the zeroed slots.
+ * another CPU. Allocators read the counter relaxed: that happens-before is
+ * what orders them after the reset. The reset stores the empty counter
+ * with a release all the same, so that whoever reads it with an acquire
+ * also sees the zeroing of atomic_arena_clear() and the poisoning.
  */
 void atomic_arena_reset(struct atomic_arena *arena)
 {
@@ -492,7 +494,7 @@ void atomic_arena_reset(struct atomic_arena *arena)
 		WRITE_ONCE(arena->high_water, used);
 	poison_slots(arena, used);
 	atomic_long_inc(&arena->resets);
-	/* Release: the zeroing and poisoning above happen before the reuse. */
+	/* Release: the zeroing and poisoning above come before the new count. */
 	atomic_long_set_release(&arena->next, 0);
 }
 EXPORT_SYMBOL(atomic_arena_reset);
