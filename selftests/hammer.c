@@ -74,7 +74,7 @@ module_param(hammer_irq_us, uint, 0444);
 MODULE_PARM_DESC(hammer_irq_us, "Period of the per-CPU hrtimers and NMIs, in microseconds");
 static unsigned int hammer_irq_burst = 8;
 module_param(hammer_irq_burst, uint, 0444);
-MODULE_PARM_DESC(hammer_irq_burst, "Calls per hrtimer expiry, twice that per NMI (1..64)");
+MODULE_PARM_DESC(hammer_irq_burst, "Calls per hrtimer expiry, three times that per NMI (1..64)");
 
 /* Calls an owner keeps making after it first found the arena full. */
 #define TRIES_AFTER_FULL	64
@@ -266,14 +266,15 @@ static bool in_kind_context(enum owner_kind kind)
 
 /*
  * A burst of calls from an interrupt owner. NMIs come less often (one in
- * flight per CPU, sent from a sleeping kthread): they make twice as many.
+ * flight per CPU, sent from a sleeping kthread): they make three times as
+ * many, so that each context makes at least 5% of the calls.
  */
 static void owner_burst(struct hammer *h, struct owner *o)
 {
 	unsigned int i, n = hammer_irq_burst;
 
 	if (o->kind == KIND_NMI)
-		n *= 2;
+		n *= 3;
 	if (!in_kind_context(o->kind))
 		o->wrong_context++;
 	for (i = 0; i < n && !owner_done(o); i++)
