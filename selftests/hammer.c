@@ -470,33 +470,25 @@ static void new_round(struct hammer *h)
 	}
 }
 
-/* Whether every kind of owner made a call this round (racy by design). */
-static bool all_kinds_called(struct hammer *h)
+/*
+ * Marks in @idle the kinds of owner that made no call this round, and
+ * returns how many. Racy while interrupts still run (a late zero only makes
+ * the caller wait longer); exact once they are stopped.
+ */
+static unsigned int idle_kinds(struct hammer *h, bool idle[NR_KINDS])
 {
 	unsigned long ops[NR_KINDS] = { 0 };
-	unsigned int k;
+	unsigned int k, n = 0;
 
 	for (k = 0; k < h->nr_owners; k++) {
-		/* Racy: interrupts still count; a late zero only waits longer. */
+		/* Racy: interrupts may still count (see above). */
 		ops[h->owners[k].kind] += data_race(h->owners[k].round_ops);
 	}
-	for (k = 0; k < NR_KINDS; k++)
-		if (!ops[k] && (k != KIND_NMI || h->nmi))
-			return false;
-	return true;
-}
-
-/* Counts the kinds of owner that made no call in the round just run. */
-static void count_idle_kinds(struct hammer *h)
-{
-	unsigned long ops[NR_KINDS] = { 0 };
-	unsigned int k;
-
-	for (k = 0; k < h->nr_owners; k++)
-		ops[h->owners[k].kind] += h->owners[k].round_ops;
-	for (k = 0; k < NR_KINDS; k++)
-		if (!ops[k] && (k != KIND_NMI || h->nmi))
-			h->idle_rounds[k]++;
+	for (k = 0; k < NR_KINDS; k++) {
+		idle[k] = !ops[k] && (k != KIND_NMI || h->nmi);
+		n += idle[k];
+	}
+	return n;
 }
 
 /* One round, which leaves the arena full; returns the problems found. */
@@ -504,6 +496,7 @@ static unsigned long run_round(struct hammer *h, struct aa_worker *w)
 {
 	struct task_struct *sender = NULL;
 	unsigned long bad = 0, deadline;
+	bool idle[NR_KINDS];
 	unsigned int k;
 
 	new_round(h);
@@ -523,7 +516,7 @@ static unsigned long run_round(struct hammer *h, struct aa_worker *w)
 		bad++;
 	/* A short round: give late interrupts a second to make their call. */
 	deadline = jiffies + HZ;
-	while (!all_kinds_called(h) && time_before(jiffies, deadline))
+	while (idle_kinds(h, idle) && time_before(jiffies, deadline))
 		usleep_range(100, 200);
 
 	WRITE_ONCE(h->armed, false);
@@ -541,7 +534,9 @@ static unsigned long run_round(struct hammer *h, struct aa_worker *w)
 		bad++;
 	}
 
-	count_idle_kinds(h);
+	idle_kinds(h, idle);
+	for (k = 0; k < NR_KINDS; k++)
+		h->idle_rounds[k] += idle[k];
 	return bad + check_round(h);
 }
 
