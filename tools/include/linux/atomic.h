@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * atomic_long_t on the compiler's __atomic builtins, with the kernel's
+ * orderings: the _relaxed variants are relaxed, atomic_long_set_release()
+ * is a release store, atomic_long_read()/atomic_long_set() are relaxed
+ * (READ_ONCE/WRITE_ONCE in the kernel). On x86-64 each compiles to the
+ * instruction the kernel uses: mov, lock xadd, lock cmpxchg, lock inc.
+ */
+#ifndef _SHIM_LINUX_ATOMIC_H
+#define _SHIM_LINUX_ATOMIC_H
+
+#include "../shim/base.h"
+
+typedef struct {
+	long counter;
+} atomic_long_t;
+
+#define ATOMIC_LONG_INIT(i)	{ (i) }
+
+static __always_inline long atomic_long_read(const atomic_long_t *v)
+{
+	return __atomic_load_n(&v->counter, __ATOMIC_RELAXED);
+}
+
+static __always_inline void atomic_long_set(atomic_long_t *v, long i)
+{
+	__atomic_store_n(&v->counter, i, __ATOMIC_RELAXED);
+}
+
+static __always_inline void atomic_long_set_release(atomic_long_t *v, long i)
+{
+	__atomic_store_n(&v->counter, i, __ATOMIC_RELEASE);
+}
+
+/* Void RMW operations are unordered in the kernel. */
+static __always_inline void atomic_long_inc(atomic_long_t *v)
+{
+	__atomic_fetch_add(&v->counter, 1, __ATOMIC_RELAXED);
+}
+
+static __always_inline long atomic_long_fetch_add_relaxed(long i,
+							  atomic_long_t *v)
+{
+	return __atomic_fetch_add(&v->counter, i, __ATOMIC_RELAXED);
+}
+
+static __always_inline long atomic_long_cmpxchg_relaxed(atomic_long_t *v,
+							long old, long new)
+{
+	__atomic_compare_exchange_n(&v->counter, &old, new, false,
+				    __ATOMIC_RELAXED, __ATOMIC_RELAXED);
+	return old;
+}
+
+static __always_inline bool atomic_long_try_cmpxchg_relaxed(atomic_long_t *v,
+							    long *old,
+							    long new)
+{
+	return __atomic_compare_exchange_n(&v->counter, old, new, false,
+					   __ATOMIC_RELAXED, __ATOMIC_RELAXED);
+}
+
+#endif

@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What the native test programs use besides the arena's API: the module's
+ * init and exit, the thread's "CPU", debugfs reads, fault injection and
+ * the printk log.
+ */
+#ifndef _SHIM_SHIM_H
+#define _SHIM_SHIM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct fault_attr;
+
+int shim_module_init(void);
+void shim_module_exit(void);
+
+/* Makes this thread CPU @cpu (< SHIM_NR_CPUS) for per-CPU data. */
+void shim_set_cpu(unsigned int cpu);
+
+/*
+ * Reads a debugfs file whole, through its file_operations, as cat would
+ * (in reads of @chunk bytes; 0 for one read). Returns 0 and a malloc'd,
+ * NUL-terminated *@out, or -ENOENT when the file does not exist (or is
+ * being removed).
+ */
+int shim_debugfs_read(const char *path, size_t chunk, char **out);
+bool shim_debugfs_exists(const char *path);
+
+/* The fault attribute created under @name, or NULL. */
+struct fault_attr *shim_fault_attr(const char *name);
+
+/* printk log: whether a line containing @s was printed; clear it. */
+bool shim_log_contains(const char *s);
+void shim_log_clear(void);
+
+/* Overrides MemAvailable (pages) for tests; -1 restores the real one. */
+void shim_set_mem_available(long pages);
+
+/* Storage allocations alive (vmalloc and per-CPU), for leak checks. */
+long shim_allocations(void);
+
+#endif
