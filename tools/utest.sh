@@ -1,0 +1,96 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# utest.sh - the native proving ground's test run (make -C tools utest, and
+# the first stage of make check): the unmodified atomic_arena.c in user
+# space, as one KTAP report of these stages:
+#
+#   functional and stress, natively (the arena with the kernel's flags)
+#   functional and stress under ThreadSanitizer (zero reports)
+#   functional and stress under AddressSanitizer + UBSan
+#   the fuzzer against its model, for UTEST_FUZZ_SECONDS (20)
+#   line and branch coverage of atomic_arena.c from all of the above
+#
+# Usage: tools/utest.sh [OUTDIR]    (default build/tools)
+#        STRESS_SECONDS=2 UTEST_FUZZ_SECONDS=20
+set -uo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+out=$(realpath -m "${1:-$here/../build/tools}")
+stress_s=${STRESS_SECONDS:-2}
+fuzz_s=${UTEST_FUZZ_SECONDS:-20}
+n=0 failed=0
+results=()
+
+mk() {
+	make -s -C "$here" O="$out" "${@/#/$out/}" >"$out/make.log" 2>&1 ||
+		{ cat "$out/make.log"; return 1; }
+	# Warnings are errors here too.
+	! grep -i 'warning:' "$out/make.log"
+}
+
+# stage NAME COMMAND...: one KTAP result; output indented as diagnostics.
+stage() {
+	local name=$1 log rc
+	shift
+	n=$((n + 1))
+	log=$out/log/$n.log
+	"$@" >"$log" 2>&1
+	rc=$?
+	sed 's/^/# /' "$log" | grep -v '^# ok ' | tail -n 40
+	if [[ $rc -eq 0 ]]; then
+		echo "ok $n $name"
+	else
+		echo "not ok $n $name (exit $rc)"
+		failed=$((failed + 1))
+	fi
+}
+
+export TSAN_OPTIONS="halt_on_error=1 exitcode=66 second_deadlock_stack=1"
+export ASAN_OPTIONS="halt_on_error=1 detect_leaks=1 abort_on_error=0"
+export UBSAN_OPTIONS="halt_on_error=1 print_stacktrace=1"
+export LLVM_PROFILE_FILE="$out/cov/%p-%m.profraw"
+
+mkdir -p "$out/log" "$out/fuzz/corpus"
+rm -rf "$out/cov" && mkdir -p "$out/cov"
+echo "KTAP version 1"
+echo "1..8"
+echo "# native proving ground: atomic_arena.c in user space, $(nproc) CPUs"
+
+build_all() {
+	mk native/functional native/stress tsan/functional tsan/stress \
+		asan/functional asan/stress cov/functional cov/stress \
+		fuzz/fuzz cov/fuzz
+}
+if ! build_all; then
+	echo "not ok 1 build"
+	echo "0 passed, 1 failed"
+	exit 1
+fi
+
+stage "functional (native, kernel code generation)" "$out/native/functional"
+stage "stress (native)" "$out/native/stress" -s "$stress_s"
+stage "functional (ThreadSanitizer)" "$out/tsan/functional"
+stage "stress (ThreadSanitizer)" "$out/tsan/stress" -s "$stress_s"
+stage "functional (ASan + UBSan)" "$out/asan/functional"
+stage "stress (ASan + UBSan)" "$out/asan/stress" -s "$stress_s"
+stage "fuzz against the model (${fuzz_s}s)" "$out/fuzz/fuzz" \
+	-max_total_time="$fuzz_s" -print_final_stats=1 "$out/fuzz/corpus"
+
+# Coverage: the instrumented functional and stress runs, and the fuzz
+# corpus replayed.
+coverage() {
+	"$out/cov/functional" >/dev/null &&
+		"$out/cov/stress" -s 1 >/dev/null &&
+		"$out/cov/fuzz" -runs=0 "$out/fuzz/corpus" >/dev/null 2>&1 &&
+		llvm-profdata merge -o "$out/cov/all.profdata" "$out"/cov/*.profraw &&
+		(cd "$here" && llvm-cov report -show-branch-summary \
+			-instr-profile "$out/cov/all.profdata" \
+			"$out/cov/functional" -object "$out/cov/stress" \
+			-object "$out/cov/fuzz" ../atomic_arena.c) |
+		tee "$out/coverage.txt"
+}
+stage "coverage of atomic_arena.c" coverage
+
+echo "# utest: $((n - failed)) passed, $failed failed"
+[[ $failed -eq 0 ]]
