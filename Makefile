@@ -5,7 +5,12 @@
 #
 #   make [KDIR=...]     build every module against a kernel tree
 #   make demo           boot a Debian kernel in QEMU and show the sample
-#   make check          the test suite in QEMU, every kernel (KERNELS="6.1 6.12")
+#   make check          make utest, then the test suite in QEMU, every kernel
+#                       (KERNELS="6.1 6.12")
+#   make utest          the native proving ground (tools/): atomic_arena.c in
+#                       user space, natively, under TSan, ASan+UBSan, a fuzzer
+#   make ubench         native benchmark: build/tools/ubench.{csv,png,txt}
+#   make fuzz           the fuzzer for FUZZ_SECONDS (600)
 #   make bench          benchmarks in QEMU: build/bench/bench.{csv,png}
 #   make mutants        mutation testing: does the suite catch each fault of
 #                       scripts/mutants.list? (MUTANTS="a b", MUTANT_KERNEL=6.1)
@@ -20,7 +25,7 @@ KERNELRELEASE_HOST := $(shell uname -r)
 KDIR ?= /lib/modules/$(KERNELRELEASE_HOST)/build
 
 .PHONY: all modules clean demo check bench mutants soak lint install dkms-install \
-	dkms-uninstall help
+	dkms-uninstall help utest ubench fuzz
 
 all: modules
 
@@ -64,6 +69,13 @@ demo:
 
 check:
 	$(if $(KERNELS),KERNELS="$(KERNELS)") scripts/check.sh
+
+utest:
+	tools/utest.sh build/tools
+
+ubench fuzz:
+	scripts/deps.sh clang llvm libclang-rt-14-dev gnuplot-nox
+	$(MAKE) -C tools O=$(CURDIR)/build/tools $@
 
 bench:
 	$(if $(KERNELS),KERNELS="$(KERNELS)") scripts/bench.sh

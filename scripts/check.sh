@@ -135,6 +135,19 @@ step() {
 	fi
 }
 
+# The native proving ground first: seconds, and no kernel needed.
+t0=$SECONDS
+echo "=== utest (tools/: atomic_arena.c in user space) ==="
+mkdir -p "$top/build"
+"$top/tools/utest.sh" "$top/build/tools" | tee "$top/build/utest.log"
+rc=${PIPESTATUS[0]}
+count "$top/build/utest.log"
+if [[ $rc -ne 0 && $fail -eq 0 ]]; then
+	echo "not ok utest (exit $rc)"
+	fail=1
+fi
+row utest - "$pass" "$fail" "$skip" $((SECONDS - t0))
+
 for k in "${kernels[@]}"; do
 	t0=$SECONDS
 	echo "=== kernel $k ==="
@@ -163,6 +176,12 @@ for k in "${kernels[@]}"; do
 		"$(sed -n 's/^ *Lines executed:\(.*\)/; coverage: lines \1/p' \
 			"$top/build/$k/coverage.txt" 2>/dev/null)")")
 done
+
+# The native build's hot path against Debian's 6.12 build of the module.
+if in_list 6.12 "${kernels[@]}" && [[ -f $top/build/6.12/src/atomic_arena.o ]]; then
+	step "hot path: native = kernel 6.12" make -s -C "$top/tools" \
+		O="$top/build/tools" hotpath KOBJ="$top/build/6.12/src/atomic_arena.o"
+fi
 
 for k in $dkms_kernels; do
 	in_list "$k" "${kernels[@]}" || continue

@@ -51,6 +51,8 @@ export ASAN_OPTIONS="halt_on_error=1 detect_leaks=1 abort_on_error=0"
 export UBSAN_OPTIONS="halt_on_error=1 print_stacktrace=1"
 export LLVM_PROFILE_FILE="$out/cov/%p-%m.profraw"
 
+# clang for the sanitizers and the fuzzer, llvm for coverage.
+"$here/../scripts/deps.sh" clang llvm libclang-rt-14-dev || exit 1
 mkdir -p "$out/log" "$out/fuzz/corpus"
 rm -rf "$out/cov" && mkdir -p "$out/cov"
 echo "KTAP version 1"
@@ -64,7 +66,7 @@ build_all() {
 }
 if ! build_all; then
 	echo "not ok 1 build"
-	echo "0 passed, 1 failed"
+	echo "# utest: 0 passed, 1 failed"
 	exit 1
 fi
 
