@@ -10,6 +10,8 @@
 #   functional and stress under AddressSanitizer + UBSan
 #   the fuzzer against its model, for UTEST_FUZZ_SECONDS (20)
 #   line and branch coverage of atomic_arena.c from all of the above
+#   planted faults (tools/planted.list): a data race, an off-by-one and a
+#   use past the storage, each caught by the stage meant for it
 #
 # Usage: tools/utest.sh [OUTDIR]    (default build/tools)
 #        STRESS_SECONDS=2 UTEST_FUZZ_SECONDS=20
@@ -56,7 +58,7 @@ export LLVM_PROFILE_FILE="$out/cov/%p-%m.profraw"
 mkdir -p "$out/log" "$out/fuzz/corpus"
 rm -rf "$out/cov" && mkdir -p "$out/cov"
 echo "KTAP version 1"
-echo "1..8"
+echo "1..9"
 echo "# native proving ground: atomic_arena.c in user space, $(nproc) CPUs"
 
 build_all() {
@@ -93,6 +95,7 @@ coverage() {
 		tee "$out/coverage.txt"
 }
 stage "coverage of atomic_arena.c" coverage
+stage "planted faults are caught" "$here/planted.sh" "$out"
 
 echo "# utest: $((n - failed)) passed, $failed failed"
 [[ $failed -eq 0 ]]
