@@ -91,8 +91,15 @@ coverage() {
 		(cd "$here" && llvm-cov report -show-branch-summary \
 			-instr-profile "$out/cov/all.profdata" \
 			"$out/cov/functional" -object "$out/cov/stress" \
-			-object "$out/cov/fuzz" ../atomic_arena.c) |
-		tee "$out/coverage.txt"
+			-object "$out/cov/fuzz" >"$out/coverage.txt" &&
+		 llvm-cov show -instr-profile "$out/cov/all.profdata" \
+			"$out/cov/functional" -object "$out/cov/stress" \
+			-object "$out/cov/fuzz" >"$out/coverage-lines.txt") &&
+		awk '/^Filename/ { $0 = "file regions missed cover functions missed executed lines missed cover branches missed cover"; print } /^\.\.\/atomic_arena\.c / { print }' "$out/coverage.txt" | column -t &&
+		echo "lines of atomic_arena.c never run:" &&
+		awk -v f="$(realpath "$here/../atomic_arena.c"):" \
+			'$0 == f { on = 1; next } /^[^ ].*:$/ { on = 0 }
+			 on && /^ *[0-9]+\| +0\|/' "$out/coverage-lines.txt" | cut -c1-100
 }
 stage "coverage of atomic_arena.c" coverage
 stage "planted faults are caught" "$here/planted.sh" "$out"

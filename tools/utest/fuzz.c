@@ -1,0 +1,1025 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * libFuzzer target: the arena's API, one call at a time, against a model
+ *
+ * Each input is a program. Its bytes, read in order by a small cursor,
+ * first create an arena, then choose calls until they run out:
+ *
+ * - atomic_arena_create() with a name from a table of good and bad ones
+ *   (NULL, "", "a/b", ".", "..", "arenas", "fail_create", 31 and 32
+ *   bytes, "f0".."f3", names of live arenas), element sizes, alignments
+ *   and capacities from tables of edge values (0, SIZE_MAX, LONG_MAX / 2
+ *   and one more, ULONG_MAX, 3, 8192, ...) or small random ones; sometimes
+ *   with little MemAvailable (shim_set_mem_available()), or with the k-th
+ *   allocation of the create failing (atomic_arena/fail_create: k = 1 the
+ *   arena, 2 its statistics, 3 its storage);
+ * - alloc() with an object or NULL, append() with objects or NULL and
+ *   reserve(), with counts of 0, 1, 2, around the room left, the capacity
+ *   and ULONG_MAX; reset(), clear(), len(), cap(), elem_size(), at() at
+ *   and around len(), index() of slot starts, of pointers inside a slot,
+ *   NULL, below and past the storage, and into another arena; writes into
+ *   slots in use (padding included, so that the zeroing of the whole
+ *   stride by append(NULL) and clear() shows); reads of
+ *   atomic_arena/<name>/stats and atomic_arena/arenas in chunks of any
+ *   size; destroy and re-create; another "CPU" for the per-CPU counters.
+ *
+ * A sequential model of each arena says what every call must return: the
+ * error of each create, in the order of atomic_arena_create()'s checks
+ * (-EINVAL, -EOVERFLOW, -EEXIST, -ENOMEM), every slot's address (base +
+ * idx * stride, aligned as asked), the contents of the whole storage after
+ * each call, and every field of debugfs. Any difference is printed and
+ * abort()ed on, which libFuzzer reports as a crash; so is a leak
+ * (shim_allocations() not back where it was once every arena of the input
+ * is destroyed) or a debugfs directory left behind. ASan and UBSan watch
+ * the rest: names and objects are handed over in buffers of exactly their
+ * size, and a name is freed as soon as the create returns.
+ *
+ * Storage is kept small: MemAvailable is 16 GiB while an input runs, so
+ * a larger arena is -ENOMEM before anything is allocated, and a create
+ * that the model says would succeed with more than 1 MiB of storage is
+ * made with fewer slots instead.
+ *
+ * Run it (the corpus is build/tools/fuzz/corpus):
+ *
+ *	make -C tools fuzz			FUZZ_SECONDS=600 by default
+ *	make -C tools fuzz FUZZ_SECONDS=60
+ *
+ * and replay a crash with build/tools/fuzz/fuzz CRASH_FILE; FUZZ_TRACE=1
+ * in the environment prints every call as it is made.
+ */
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <linux/err.h>
+#include <linux/fault-inject.h>
+#include <linux/mm.h>
+#include <linux/percpu.h>
+#include <linux/slab.h>
+
+#include "../../atomic_arena.h"
+#include "../shim/shim.h"
+
+#define MAX_ARENAS	4
+#define STORAGE_MAX	BIT(20)
+#define MEM_PAGES	((long)BIT(22))	/* 16 GiB: MemAvailable in an input */
+#define NAME31		"abcdefghijklmnopqrstuvwxyz01234"
+#define NAME32		"abcdefghijklmnopqrstuvwxyz012345"
+
+/* The input, read from the front; zeroes once it runs out. */
+struct cursor {
+	const u8 *p;
+	size_t left;
+	bool end;
+};
+
+static u64 take(struct cursor *c, unsigned int bytes)
+{
+	u64 v = 0;
+
+	while (bytes--) {
+		if (!c->left) {
+			c->end = true;
+			return v;
+		}
+		v = v << 8 | *c->p++;
+		c->left--;
+	}
+	return v;
+}
+
+static unsigned int take8(struct cursor *c)
+{
+	return take(c, 1);
+}
+
+/* One arena as the model sees it. */
+struct model {
+	struct atomic_arena *a;		/* NULL: this entry is free */
+	char name[ATOMIC_ARENA_NAME_MAX + 1];
+	unsigned long seq;		/* creation order: rows of "arenas" */
+	size_t elem_size, align, stride;
+	unsigned long cap, next;
+	unsigned long high_water, resets;
+	unsigned long allocs, alloc_fails, bulk, bulk_fails;
+	unsigned char *mem;		/* the storage: cap * stride bytes */
+	bool *pad_zero;			/* per slot: padding known to be 0 */
+	unsigned long pad_unknown;	/* slots whose padding is not */
+	uintptr_t base;			/* slot 0, once a slot was taken */
+};
+
+static struct model arenas[MAX_ARENAS];
+static unsigned long create_seq;
+static long mem_pages;
+static struct fault_attr *fail_create;
+static bool trace;
+static unsigned long step;
+
+#define TRACE(fmt, ...) do {						\
+	if (trace)							\
+		fprintf(stderr, "fuzz: %lu: " fmt "\n", step,		\
+			##__VA_ARGS__);					\
+} while (0)
+
+/* Prints what differed and aborts: libFuzzer saves the input. */
+static void __printf(2, 3) fail(const struct model *m, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "fuzz: MODEL MISMATCH at step %lu", step);
+	if (m)
+		fprintf(stderr, " (arena '%s': elem_size %zu align %zu",
+			m->name, m->elem_size, m->align);
+	if (m)
+		fprintf(stderr, " stride %zu cap %lu next %lu)", m->stride,
+			m->cap, m->next);
+	fputs(": ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	abort();
+}
+
+/* Bytes for objects: a few from the input, stretched by xorshift. */
+static void fill(void *buf, size_t len, u64 seed)
+{
+	unsigned char *p = buf;
+	u64 x = seed * 0x9e3779b97f4a7c15ULL + 1;
+
+	while (len--) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		*p++ = x >> 56;
+	}
+}
+
+/* --- create ------------------------------------------------------------ */
+
+struct name_case {
+	const char *name;
+	bool valid;
+};
+
+static const struct name_case names[] = {
+	{ NULL, false },	{ "", false },		{ "a/b", false },
+	{ "/", false },		{ "f0/", false },	{ ".", false },
+	{ "..", false },	{ "...", true },	{ "arenas", false },
+	{ "arena", true },	{ "fail_create", false },
+	{ "fail_create0", true }, { NAME32, false },	{ NAME31, true },
+	{ "f0", true },		{ "f1", true },		{ "f2", true },
+	{ "f3", true },
+};
+
+static const size_t elem_sizes[] = {
+	0, 1, 3, 8, 16, 24, 100, 4096, 5000, SIZE_MAX, SIZE_MAX / 2,
+	SIZE_MAX / 2 + 1, SIZE_MAX - 7, SIZE_MAX - 4095,
+};
+
+static const size_t aligns[] = {
+	0, 1, 2, 3, 4, 8, 16, 24, 64, 2048, 4096, 8192, SIZE_MAX / 2 + 1,
+};
+
+static const unsigned long max_elems[] = {
+	0, 1, 2, 3, 64, 1000, 4096, LONG_MAX / 2, LONG_MAX / 2 + 1,
+	LONG_MAX, ULONG_MAX, ULONG_MAX / 4096,
+};
+
+static const long low_mem_pages[] = { 0, 1, 2, 3, 16, 255 };
+
+static size_t pick_elem_size(struct cursor *c)
+{
+	unsigned int v = take8(c);
+
+	if (v % 4 == 0)
+		return elem_sizes[(v / 4) % ARRAY_SIZE(elem_sizes)];
+	return take8(c) % 100 + 1;
+}
+
+static unsigned long pick_max_elems(struct cursor *c)
+{
+	unsigned int v = take8(c);
+
+	if (v % 4 == 0)
+		return max_elems[(v / 4) % ARRAY_SIZE(max_elems)];
+	return take8(c) % 64 + 1;
+}
+
+static struct model *find_live(const char *name)
+{
+	int i;
+
+	for (i = 0; i < MAX_ARENAS; i++)
+		if (arenas[i].a && !strcmp(arenas[i].name, name))
+			return &arenas[i];
+	return NULL;
+}
+
+/*
+ * What atomic_arena_create() must return, from its kernel-doc: 0 or an
+ * error. Sizes in 128 bits, so that the model needs no overflow checks.
+ */
+static int create_expect(const struct name_case *nc, size_t elem_size,
+			 size_t align, unsigned long max, int fault,
+			 __uint128_t *stride, __uint128_t *bytes)
+{
+	bool align_ok = false;
+	int k;
+
+	for (k = 0; k <= PAGE_SHIFT; k++)
+		align_ok |= align == 1UL << k;
+	*stride = 0;
+	*bytes = 0;
+	if (!nc->valid || !elem_size || !max || !align_ok)
+		return -EINVAL;
+	*stride = ((__uint128_t)elem_size + align - 1) / align * align;
+	*bytes = *stride * max;
+	if (max > LONG_MAX / 2 || *stride > SIZE_MAX || *bytes > SIZE_MAX)
+		return -EOVERFLOW;
+	if (find_live(nc->name))
+		return -EEXIST;
+	/*
+	 * As the code compares: whole pages of storage, rounded down, so
+	 * that up to a page less one byte more than MemAvailable passes.
+	 */
+	if (*bytes / PAGE_SIZE > (unsigned long)mem_pages)
+		return -ENOMEM;
+	if (fault)
+		return -ENOMEM;
+	return 0;
+}
+
+static const char *const fault_what[] = { NULL, "arena", "stats", "storage" };
+
+static void create_one(const struct name_case *nc, size_t elem_size,
+		       size_t align, unsigned long max, int fault)
+{
+	__uint128_t stride, bytes;
+	struct atomic_arena *a;
+	struct model *m = NULL;
+	long before = shim_allocations();
+	char *name = NULL, what[64];
+	int i, want;
+
+	for (i = 0; i < MAX_ARENAS && !m; i++)
+		if (!arenas[i].a)
+			m = &arenas[i];
+	want = create_expect(nc, elem_size, align, max, fault, &stride,
+			     &bytes);
+	if (!want && bytes > STORAGE_MAX) {
+		/* Too big for the fuzzer: fewer slots, or none at all. */
+		if (stride > STORAGE_MAX)
+			return;
+		max = STORAGE_MAX / stride;
+		want = create_expect(nc, elem_size, align, max, fault,
+				     &stride, &bytes);
+	}
+	if (!want && !m)
+		return;		/* every entry in use */
+
+	TRACE("create(\"%s\", %zu, %zu, %lu) mem_pages %ld fault %d: want %d",
+	      nc->name ? nc->name : "(null)", elem_size, align, max,
+	      mem_pages, fault, want);
+	if (fault) {
+		fail_create->probability = 100;
+		fail_create->space = fault;
+		fail_create->times = 1;
+	}
+	shim_log_clear();
+	if (nc->name) {
+		/* Its own buffer, freed at once: the arena must copy it. */
+		name = strdup(nc->name);
+		if (!name)
+			abort();
+	}
+	a = atomic_arena_create(name, elem_size, align, max);
+	free(name);
+	if (fault) {
+		long times = fail_create->times;
+
+		fail_create->times = 0;
+		fail_create->space = 0;
+		snprintf(what, sizeof(what), "failing the %s allocation",
+			 fault_what[fault]);
+		/* The fault fires only once the cheap checks have passed. */
+		if (want == -ENOMEM &&
+		    bytes / PAGE_SIZE <= (unsigned long)mem_pages) {
+			if (times != 0 || !shim_log_contains(what))
+				fail(NULL, "create(\"%s\"): no \"%s\" (times %ld)",
+				     nc->name, what, times);
+		} else if (times != 1 || shim_log_contains("fail_create")) {
+			fail(NULL, "create(\"%s\") = %d, fail_create fired",
+			     nc->name ? nc->name : "(null)", want);
+		}
+	}
+
+	if (want) {
+		if (!IS_ERR(a))
+			fail(find_live(nc->name ? nc->name : ""),
+			     "create(\"%s\", %zu, %zu, %lu) = %p, want error %d",
+			     nc->name ? nc->name : "(null)", elem_size, align,
+			     max, a, want);
+		if (PTR_ERR(a) != want)
+			fail(NULL, "create(\"%s\", %zu, %zu, %lu) = %ld, want %d",
+			     nc->name ? nc->name : "(null)", elem_size, align,
+			     max, PTR_ERR(a), want);
+		if (shim_allocations() != before)
+			fail(NULL, "create(\"%s\", %zu, %zu, %lu) = %d: leak %ld",
+			     nc->name ? nc->name : "(null)", elem_size, align,
+			     max, want, shim_allocations() - before);
+		return;
+	}
+
+	if (IS_ERR_OR_NULL(a))
+		fail(NULL, "create(\"%s\", %zu, %zu, %lu) = %ld, want an arena",
+		     nc->name, elem_size, align, max, PTR_ERR(a));
+	if (shim_allocations() != before + 2)
+		fail(NULL, "create(\"%s\"): %ld allocations, want %ld (storage and statistics)",
+		     nc->name, shim_allocations(), before + 2);
+	memset(m, 0, sizeof(*m));
+	m->a = a;
+	snprintf(m->name, sizeof(m->name), "%s", nc->name);
+	m->seq = create_seq++;
+	m->elem_size = elem_size;
+	m->align = align;
+	m->stride = stride;
+	m->cap = max;
+	m->mem = calloc(bytes, 1);
+	m->pad_zero = malloc(max * sizeof(*m->pad_zero));
+	if (!m->mem || !m->pad_zero)
+		abort();
+	memset(m->pad_zero, 1, max * sizeof(*m->pad_zero));
+	snprintf(what, sizeof(what), "atomic_arena/%s/stats", m->name);
+	if (!shim_debugfs_exists(what))
+		fail(m, "no %s after create", what);
+}
+
+static void op_create(struct cursor *c, int mode)
+{
+	const struct name_case *nc = &names[take8(c) % ARRAY_SIZE(names)];
+	size_t elem_size = pick_elem_size(c);
+	size_t align = aligns[take8(c) % ARRAY_SIZE(aligns)];
+	unsigned long max = pick_max_elems(c);
+	int fault = 0, i;
+
+	/* All entries taken: try a live name, for -EEXIST. */
+	for (i = 0; i < MAX_ARENAS && arenas[i].a; i++)
+		;
+	if (i == MAX_ARENAS) {
+		static struct name_case live;
+
+		live.name = arenas[take8(c) % MAX_ARENAS].name;
+		live.valid = true;
+		nc = &live;
+	}
+	if (mode == 1) {
+		fault = take8(c) % 3 + 1;
+	} else if (mode == 2) {
+		mem_pages = low_mem_pages[take8(c) % ARRAY_SIZE(low_mem_pages)];
+		shim_set_mem_available(mem_pages);
+	}
+	create_one(nc, elem_size, align, max, fault);
+	if (mode == 2) {
+		mem_pages = MEM_PAGES;
+		shim_set_mem_available(mem_pages);
+	}
+}
+
+/* --- checks --------------------------------------------------------- */
+
+/* The whole storage, slot by slot, against the model. */
+static void check_storage(struct model *m)
+{
+	const unsigned char *p = (const unsigned char *)m->base;
+	size_t size = m->elem_size, stride = m->stride;
+	unsigned long i;
+	size_t j;
+
+	if (!m->base)
+		return;		/* no slot handed out yet: no address */
+	/* Fast path: no padding, or all of it known. */
+	if ((size == stride || !m->pad_unknown) &&
+	    !memcmp(p, m->mem, m->cap * stride))
+		return;
+	for (i = 0; i < m->cap; i++) {
+		size_t n = m->pad_zero[i] ? stride : size;
+
+		if (!memcmp(p + i * stride, m->mem + i * stride, n))
+			continue;
+		for (j = 0; j < n; j++) {
+			if (p[i * stride + j] == m->mem[i * stride + j])
+				continue;
+			fail(m, "slot %lu (%s) byte %zu is 0x%02x, want 0x%02x",
+			     i, i < m->next ? "in use" : "free", j,
+			     p[i * stride + j], m->mem[i * stride + j]);
+		}
+	}
+}
+
+static void check_arena(struct model *m)
+{
+	unsigned long len = atomic_arena_len(m->a);
+
+	if (len != m->next)
+		fail(m, "len() = %lu, want %lu", len, m->next);
+	if (atomic_arena_cap(m->a) != m->cap)
+		fail(m, "cap() = %lu", atomic_arena_cap(m->a));
+	if (atomic_arena_elem_size(m->a) != m->elem_size)
+		fail(m, "elem_size() = %zu", atomic_arena_elem_size(m->a));
+	check_storage(m);
+}
+
+/*
+ * A slot taken at model index @idx came back at @p: learn the base from
+ * the first one, check every other against it.
+ */
+static void check_slot_ptr(struct model *m, const char *what, void *p,
+			   unsigned long idx)
+{
+	uintptr_t want = m->base + idx * m->stride;
+
+	if (!p || IS_ERR(p) || p == ZERO_SIZE_PTR)
+		fail(m, "%s = %p, want slot %lu", what, p, idx);
+	if ((uintptr_t)p % m->align)
+		fail(m, "%s = %p, slot %lu, not aligned to %zu", what, p, idx,
+		     m->align);
+	if (!m->base) {
+		m->base = (uintptr_t)p - idx * m->stride;
+		return;
+	}
+	if ((uintptr_t)p != want)
+		fail(m, "%s = %p, want slot %lu at %#lx (base %#lx)", what, p,
+		     idx, (unsigned long)want, (unsigned long)m->base);
+}
+
+/* --- calls on an arena ------------------------------------------------ */
+
+static void op_alloc(struct cursor *c, struct model *m, bool null)
+{
+	unsigned char *obj = NULL;
+	bool ok = m->next < m->cap;
+	void *p;
+
+	if (!null) {
+		obj = malloc(m->elem_size);
+		if (!obj)
+			abort();
+		fill(obj, m->elem_size, take(c, 2));
+	}
+	TRACE("alloc('%s', %s): want %s", m->name, null ? "NULL" : "obj",
+	      ok ? "slot" : "NULL");
+	p = atomic_arena_alloc(m->a, obj);
+	if (!ok) {
+		if (p)
+			fail(m, "alloc() = %p on a full arena", p);
+		m->alloc_fails++;
+	} else {
+		check_slot_ptr(m, "alloc()", p, m->next);
+		if (obj)
+			memcpy(m->mem + m->next * m->stride, obj,
+			       m->elem_size);
+		else
+			memset(m->mem + m->next * m->stride, 0, m->elem_size);
+		m->next++;
+		m->allocs++;
+	}
+	free(obj);
+}
+
+static unsigned long pick_n(struct cursor *c, const struct model *m)
+{
+	unsigned long room = m->cap - m->next;
+
+	switch (take8(c) % 12) {
+	case 0:
+		return 0;
+	case 1:
+		return 1;
+	case 2:
+		return 2;
+	case 3:
+		return room;
+	case 4:
+		return room + 1;
+	case 5:
+		return room - 1;	/* ULONG_MAX when full */
+	case 6:
+		return m->cap;
+	case 7:
+		return m->cap + 1;
+	case 8:
+		return ULONG_MAX;
+	case 9:
+		return LONG_MAX / 2 + 1;
+	default:
+		return take8(c) % 70;
+	}
+}
+
+/* append(objs or NULL, n), or reserve(n) when @reserve. */
+static void op_bulk(struct cursor *c, struct model *m, bool null,
+		    bool reserve)
+{
+	unsigned long n = pick_n(c, m);
+	bool ok = n && n <= m->cap - m->next;
+	unsigned char *objs = NULL, *slot0;
+	size_t size = m->elem_size, len;
+	unsigned long i;
+	void *p;
+
+	if (!reserve && !null) {
+		/* Exactly n objects where they fit in memory, else one. */
+		if (__builtin_mul_overflow(n, size, &len) || len > STORAGE_MAX)
+			len = size;
+		objs = malloc(len ? len : 1);
+		if (!objs)
+			abort();
+		fill(objs, len, take(c, 2));
+	}
+	TRACE("%s('%s', %s, %lu): want %s", reserve ? "reserve" : "append",
+	      m->name, reserve ? "-" : null ? "NULL" : "objs", n,
+	      !n ? "ZERO_SIZE_PTR" : ok ? "slots" : "NULL");
+	p = reserve ? atomic_arena_reserve(m->a, n) :
+		      atomic_arena_append(m->a, objs, n);
+	if (!n) {
+		if (p != ZERO_SIZE_PTR)
+			fail(m, "%s(0) = %p, want ZERO_SIZE_PTR",
+			     reserve ? "reserve" : "append", p);
+	} else if (!ok) {
+		if (p)
+			fail(m, "%s(%lu) = %p with %lu slots free",
+			     reserve ? "reserve" : "append", n, p,
+			     m->cap - m->next);
+		m->bulk_fails++;
+	} else {
+		check_slot_ptr(m, reserve ? "reserve()" : "append()", p,
+			       m->next);
+		slot0 = m->mem + m->next * m->stride;
+		if (reserve) {
+			/* The slots keep what they held. */
+		} else if (null) {
+			/* The code zeroes whole strides, padding included. */
+			memset(slot0, 0, n * m->stride);
+			for (i = m->next; i < m->next + n; i++) {
+				m->pad_unknown -= !m->pad_zero[i];
+				m->pad_zero[i] = true;
+			}
+		} else {
+			for (i = 0; i < n; i++)
+				memcpy(slot0 + i * m->stride, objs + i * size,
+				       size);
+		}
+		m->next += n;
+		m->bulk++;
+	}
+	free(objs);
+}
+
+static void op_reset(struct model *m, bool clear)
+{
+	unsigned long i;
+
+	TRACE("%s('%s') with %lu in use", clear ? "clear" : "reset", m->name,
+	      m->next);
+	if (clear) {
+		atomic_arena_clear(m->a);
+		memset(m->mem, 0, m->next * m->stride);
+		for (i = 0; i < m->next; i++) {
+			m->pad_unknown -= !m->pad_zero[i];
+			m->pad_zero[i] = true;
+		}
+	} else {
+		atomic_arena_reset(m->a);
+	}
+	if (m->next > m->high_water)
+		m->high_water = m->next;
+	m->resets++;
+	m->next = 0;
+}
+
+/* The owner of a slot in use writes into it, padding too sometimes. */
+static void op_write(struct cursor *c, struct model *m)
+{
+	unsigned long idx;
+	bool pad;
+	size_t len;
+	void *p;
+
+	if (!m->next)
+		return;
+	idx = take8(c) % m->next;
+	pad = take8(c) & 1 && m->stride > m->elem_size;
+	len = pad ? m->stride : m->elem_size;
+	p = atomic_arena_at(m->a, idx);
+	TRACE("write('%s', slot %lu, %zu bytes)", m->name, idx, len);
+	check_slot_ptr(m, "at()", p, idx);
+	fill(m->mem + idx * m->stride, len, take(c, 2));
+	memcpy(p, m->mem + idx * m->stride, len);
+	if (pad && m->pad_zero[idx]) {
+		m->pad_zero[idx] = false;
+		m->pad_unknown++;
+	}
+}
+
+static void op_at(struct cursor *c, struct model *m)
+{
+	unsigned long idx;
+	void *p;
+
+	switch (take8(c) % 8) {
+	case 0:
+	case 1:
+		idx = m->next ? take8(c) % m->next : 0;
+		break;
+	case 2:
+		idx = m->next;
+		break;
+	case 3:
+		idx = m->next - 1;	/* ULONG_MAX when empty */
+		break;
+	case 4:
+		idx = m->next + 1;
+		break;
+	case 5:
+		idx = m->cap;
+		break;
+	case 6:
+		idx = ULONG_MAX;
+		break;
+	default:
+		idx = take(c, 2);
+		break;
+	}
+	TRACE("at('%s', %lu)", m->name, idx);
+	p = atomic_arena_at(m->a, idx);
+	if (idx < m->next)
+		check_slot_ptr(m, "at()", p, idx);
+	else if (p)
+		fail(m, "at(%lu) = %p, want NULL", idx, p);
+}
+
+/* The index that the kernel-doc promises for @p, or -EINVAL. */
+static long index_expect(const struct model *m, uintptr_t p)
+{
+	if (!m->base || p < m->base || p - m->base >= m->next * m->stride ||
+	    (p - m->base) % m->stride)
+		return -EINVAL;
+	return (p - m->base) / m->stride;
+}
+
+static void op_index(struct cursor *c, struct model *m)
+{
+	uintptr_t base = m->base, p;
+	unsigned long i = m->next ? take8(c) % m->next : 0;
+	struct model *o;
+	long got, want;
+	int k;
+
+	switch (take8(c) % 10) {
+	case 0:
+	case 1:
+		p = base + i * m->stride;
+		break;
+	case 2:
+		p = base + i * m->stride + 1 + take8(c) % m->stride;
+		break;
+	case 3:
+		p = 0;
+		break;
+	case 4:
+		p = base - m->stride;
+		break;
+	case 5:
+		p = base + m->next * m->stride;
+		break;
+	case 6:
+		p = base + m->cap * m->stride;
+		break;
+	case 7:
+		/* Into another arena, at one of its slots. */
+		o = &arenas[take8(c) % MAX_ARENAS];
+		p = o->base + (o->cap ? take8(c) % o->cap : 0) * o->stride;
+		break;
+	case 8:
+		p = base + (int16_t)take(c, 2);
+		break;
+	default:
+		p = (uintptr_t)&k;
+		break;
+	}
+	want = index_expect(m, p);
+	TRACE("index('%s', base + %ld): want %ld", m->name,
+	      (long)(p - base), want);
+	got = atomic_arena_index(m->a, (const void *)p);
+	if (got != want)
+		fail(m, "index(%#lx = base %#lx + %ld) = %ld, want %ld",
+		     (unsigned long)p, (unsigned long)base, (long)(p - base),
+		     got, want);
+	if (want >= 0 && atomic_arena_at(m->a, want) != (void *)p)
+		fail(m, "at(index(p)) != p for slot %ld", want);
+}
+
+/* --- debugfs -------------------------------------------------------- */
+
+static size_t pick_chunk(struct cursor *c)
+{
+	unsigned int v = take8(c);
+
+	return v % 4 == 0 ? 0 : v % 61 + 1;
+}
+
+static void op_stats(struct cursor *c, struct model *m)
+{
+	size_t chunk = pick_chunk(c);
+	char path[64], *out, *line, *save, key[32], val[64];
+	struct {
+		const char *key;
+		unsigned long want;
+		bool seen;
+	} f[] = {
+		{ "name" },
+		{ "elem_size", m->elem_size },
+		{ "stride", m->stride },
+		{ "align", m->align },
+		{ "capacity", m->cap },
+		{ "in_use", m->next },
+		{ "high_water", m->high_water > m->next ?
+				m->high_water : m->next },
+		{ "storage_bytes", m->cap * m->stride },
+		{ "allocs", m->allocs },
+		{ "alloc_fails", m->alloc_fails },
+		{ "bulk", m->bulk },
+		{ "bulk_fails", m->bulk_fails },
+		{ "resets", m->resets },
+		{ "next", m->next },
+		{ "overshoot_max", 0 },
+	};
+	unsigned int i;
+	int err;
+
+	snprintf(path, sizeof(path), "atomic_arena/%s/stats", m->name);
+	TRACE("read %s in chunks of %zu", path, chunk);
+	err = shim_debugfs_read(path, chunk, &out);
+	if (err)
+		fail(m, "reading %s: %d", path, err);
+	for (line = strtok_r(out, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		if (sscanf(line, "%31[^:]: %63s", key, val) != 2)
+			fail(m, "stats line \"%s\"", line);
+		for (i = 0; i < ARRAY_SIZE(f); i++)
+			if (!strcmp(f[i].key, key))
+				break;
+		if (i == ARRAY_SIZE(f) || f[i].seen)
+			fail(m, "stats line \"%s\": unknown or repeated", line);
+		f[i].seen = true;
+		if (i == 0 ? strcmp(val, m->name) :
+			     strtoul(val, NULL, 10) != f[i].want ||
+			     strspn(val, "0123456789") != strlen(val))
+			fail(m, "stats: %s is \"%s\", want %lu", key, val,
+			     f[i].want);
+	}
+	for (i = 0; i < ARRAY_SIZE(f); i++)
+		if (!f[i].seen)
+			fail(m, "stats: no %s line", f[i].key);
+	free(out);
+}
+
+static void op_arenas(struct cursor *c)
+{
+	size_t chunk = pick_chunk(c);
+	unsigned long v[11], want[11], last_seq = 0;
+	char *out, *line, *save, name[64];
+	bool seen[MAX_ARENAS] = { false }, first = true;
+	int i, live = 0, rows = 0;
+	struct model *m;
+
+	TRACE("read atomic_arena/arenas in chunks of %zu", chunk);
+	if (shim_debugfs_read("atomic_arena/arenas", chunk, &out))
+		fail(NULL, "cannot read atomic_arena/arenas");
+	line = strtok_r(out, "\n", &save);
+	if (!line || strncmp(line, "# name ", 7))
+		fail(NULL, "arenas: header \"%s\"", line ? line : "");
+	while ((line = strtok_r(NULL, "\n", &save))) {
+		if (sscanf(line, "%63s %lu %lu %lu %lu %lu %lu %lu %lu %lu %lu %lu",
+			   name, &v[0], &v[1], &v[2], &v[3], &v[4], &v[5],
+			   &v[6], &v[7], &v[8], &v[9], &v[10]) != 12)
+			fail(NULL, "arenas: row \"%s\"", line);
+		m = find_live(name);
+		if (!m || seen[m - arenas])
+			fail(NULL, "arenas: row \"%s\": no such arena, or twice",
+			     line);
+		if (!first && m->seq < last_seq)
+			fail(m, "arenas: not in creation order");
+		first = false;
+		last_seq = m->seq;
+		seen[m - arenas] = true;
+		rows++;
+		want[0] = m->elem_size;
+		want[1] = m->stride;
+		want[2] = m->cap;
+		want[3] = m->next;
+		want[4] = m->high_water > m->next ? m->high_water : m->next;
+		want[5] = m->cap * m->stride;
+		want[6] = m->allocs;
+		want[7] = m->alloc_fails;
+		want[8] = m->bulk;
+		want[9] = m->bulk_fails;
+		want[10] = m->resets;
+		for (i = 0; i < 11; i++)
+			if (v[i] != want[i])
+				fail(m, "arenas: column %d is %lu, want %lu in \"%s\"",
+				     i + 2, v[i], want[i], line);
+	}
+	for (i = 0; i < MAX_ARENAS; i++)
+		live += !!arenas[i].a;
+	if (rows != live)
+		fail(NULL, "arenas: %d rows, %d live arenas", rows, live);
+	free(out);
+}
+
+/* --- destroy ---------------------------------------------------------- */
+
+static void destroy_one(struct model *m)
+{
+	long before = shim_allocations();
+	char path[64], *out;
+
+	TRACE("destroy('%s')", m->name);
+	check_arena(m);
+	atomic_arena_destroy(m->a);
+	if (shim_allocations() != before - 2)
+		fail(m, "destroy: %ld allocations, want %ld",
+		     shim_allocations(), before - 2);
+	snprintf(path, sizeof(path), "atomic_arena/%s", m->name);
+	if (shim_debugfs_exists(path))
+		fail(m, "%s still there after destroy", path);
+	strcat(path, "/stats");
+	if (shim_debugfs_read(path, 0, &out) != -ENOENT)
+		fail(m, "%s still readable after destroy", path);
+	free(m->mem);
+	free(m->pad_zero);
+	memset(m, 0, sizeof(*m));
+}
+
+static void op_destroy(struct cursor *c, struct model *m)
+{
+	struct name_case nc = { NULL, true };
+	size_t elem_size = m->elem_size, align = m->align;
+	unsigned long cap = m->cap;
+	char name[ATOMIC_ARENA_NAME_MAX + 1];
+
+	snprintf(name, sizeof(name), "%s", m->name);
+	destroy_one(m);
+	if (take8(c) & 1) {
+		/* The name is free again: the same arena once more. */
+		nc.name = name;
+		create_one(&nc, elem_size, align, cap, 0);
+		if (!find_live(name))
+			fail(NULL, "re-create of '%s' failed", name);
+	}
+}
+
+/* NULL and error pointers are no arena: nothing happens. */
+static void op_destroy_nothing(void)
+{
+	long before = shim_allocations();
+
+	TRACE("destroy(NULL), destroy(ERR_PTR(-EINVAL))");
+	atomic_arena_destroy(NULL);
+	atomic_arena_destroy(ERR_PTR(-EINVAL));
+	if (shim_allocations() != before)
+		fail(NULL, "destroy(NULL or error): %ld allocations, %ld before",
+		     shim_allocations(), before);
+}
+
+/* --- one input ------------------------------------------------------ */
+
+static struct model *pick_live(struct cursor *c)
+{
+	int i, n = take8(c);
+
+	for (i = 0; i < MAX_ARENAS; i++) {
+		struct model *m = &arenas[(n + i) % MAX_ARENAS];
+
+		if (m->a)
+			return m;
+	}
+	return NULL;
+}
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	shim_module_init();
+	fail_create = shim_fault_attr("fail_create");
+	if (!fail_create) {
+		fprintf(stderr, "fuzz: no fail_create fault attribute\n");
+		abort();
+	}
+	fail_create->times = 0;
+	trace = getenv("FUZZ_TRACE");
+	return 0;
+}
+
+int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
+{
+	struct cursor c = { data, size, false };
+	long before = shim_allocations();
+	struct model *m;
+	unsigned int op;
+	int i;
+
+	step = 0;
+	mem_pages = MEM_PAGES;
+	shim_set_mem_available(mem_pages);
+	shim_set_cpu(0);
+	shim_log_clear();
+
+	op_create(&c, take8(&c) % 3);
+	while (!c.end) {
+		step++;
+		op = take8(&c);
+		if (c.end)
+			break;
+		op %= 24;
+		if (op < 3) {
+			op_create(&c, op);
+			continue;
+		}
+		if (op == 3) {
+			shim_set_cpu(take(&c, 2) % SHIM_NR_CPUS);
+			continue;
+		}
+		if (op == 4) {
+			op_arenas(&c);
+			continue;
+		}
+		if (op == 5) {
+			op_destroy_nothing();
+			continue;
+		}
+		m = pick_live(&c);
+		if (!m)
+			continue;
+		switch (op) {
+		case 6:
+			op_destroy(&c, m);
+			continue;
+		case 7:
+		case 8:
+			op_alloc(&c, m, false);
+			break;
+		case 9:
+			op_alloc(&c, m, true);
+			break;
+		case 10:
+		case 11:
+			op_bulk(&c, m, false, false);
+			break;
+		case 12:
+			op_bulk(&c, m, true, false);
+			break;
+		case 13:
+		case 14:
+			op_bulk(&c, m, false, true);
+			break;
+		case 15:
+			op_reset(m, false);
+			break;
+		case 16:
+			op_reset(m, true);
+			break;
+		case 17:
+		case 18:
+			op_at(&c, m);
+			break;
+		case 19:
+			op_index(&c, m);
+			break;
+		case 20:
+			op_write(&c, m);
+			break;
+		case 21:
+		case 22:
+			op_stats(&c, m);
+			break;
+		default:
+			/* len(), cap() and elem_size(), below. */
+			break;
+		}
+		check_arena(m);
+	}
+
+	for (i = 0; i < MAX_ARENAS; i++)
+		if (arenas[i].a)
+			destroy_one(&arenas[i]);
+	if (shim_allocations() != before)
+		fail(NULL, "leak: %ld allocations after the input, %ld before",
+		     shim_allocations(), before);
+	op_arenas(&c);
+	shim_set_mem_available(-1);
+	shim_set_cpu(0);
+	return 0;
+}
