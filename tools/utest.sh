@@ -10,6 +10,7 @@
 #   functional and stress under AddressSanitizer + UBSan
 #   the fuzzer against its model, for UTEST_FUZZ_SECONDS (20)
 #   line and branch coverage of atomic_arena.c from all of the above
+#   ubench -q: the native benchmark's smoke run (figures not judged)
 #   planted faults (tools/planted.list): a data race, an off-by-one and a
 #   use past the storage, each caught by the stage meant for it
 #
@@ -53,12 +54,13 @@ export ASAN_OPTIONS="halt_on_error=1 detect_leaks=1 abort_on_error=0"
 export UBSAN_OPTIONS="halt_on_error=1 print_stacktrace=1"
 export LLVM_PROFILE_FILE="$out/cov/%p-%m.profraw"
 
-# clang for the sanitizers and the fuzzer, llvm for coverage.
-"$here/../scripts/deps.sh" clang llvm libclang-rt-14-dev || exit 1
+# clang for the sanitizers and the fuzzer, llvm for coverage, gnuplot
+# for the benchmark's plot.
+"$here/../scripts/deps.sh" clang llvm libclang-rt-14-dev gnuplot-nox || exit 1
 mkdir -p "$out/log" "$out/fuzz/corpus"
 rm -rf "$out/cov" && mkdir -p "$out/cov"
 echo "KTAP version 1"
-echo "1..9"
+echo "1..10"
 echo "# native proving ground: atomic_arena.c in user space, $(nproc) CPUs"
 
 build_all() {
@@ -102,6 +104,14 @@ coverage() {
 			 on && /^ *[0-9]+\| +0\|/' "$out/coverage-lines.txt" | cut -c1-100
 }
 stage "coverage of atomic_arena.c" coverage
+# The benchmark still runs, and its report is made (the figures of so
+# short a run mean nothing; make ubench gives real ones).
+ubench_smoke() {
+	mk native/ubench &&
+		"$here/ubench/run.sh" "$out/native/ubench" "$out/ubench-smoke" -q &&
+		[[ $(grep -c '^alloc,' "$out/ubench-smoke/ubench.csv") -gt 0 ]]
+}
+stage "ubench smoke (-q)" ubench_smoke
 stage "planted faults are caught" "$here/planted.sh" "$out"
 
 echo "# utest: $((n - failed)) passed, $failed failed"
