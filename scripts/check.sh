@@ -179,7 +179,7 @@ done
 
 # The native build's hot path against Debian's 6.12 build of the module.
 if in_list 6.12 "${kernels[@]}" && [[ -f $top/build/6.12/src/atomic_arena.o ]]; then
-	step "hot path: native = kernel 6.12" make -s -C "$top/tools" \
+	step "hotpath 6.12" make -s -C "$top/tools" \
 		O="$top/build/tools" hotpath KOBJ="$top/build/6.12/src/atomic_arena.o"
 fi
 

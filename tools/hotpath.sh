@@ -71,10 +71,10 @@ else
 	echo "# hot path: the instructions differ (< kernel, > native):"
 	rc=1
 fi
-grep '^[<>]' "$tmp/diff" | sed 's/^/#   /'
+{ grep '^[<>]' "$tmp/diff" || true; } | sed 's/^/#   /'
 if ! diff <(sort "$tmp/kernel") <(sort "$tmp/native") >"$tmp/diff"; then
 	echo "# elsewhere in $fn (< kernel, > native):"
-	grep '^[<>]' "$tmp/diff" | sed 's/^/#   /'
+	{ grep '^[<>]' "$tmp/diff" || true; } | sed 's/^/#   /'
 fi
 hot "$tmp/kernel" >"$tmp/k.hot"
 hot "$tmp/native" >"$tmp/n.hot"
