@@ -72,9 +72,12 @@
 
 #include <linux/atomic.h>
 #include <linux/cache.h>
+#include <linux/cpumask.h>
 #include <linux/debugfs.h>
 #include <linux/err.h>
 #include <linux/fault-inject.h>
+#include <linux/irqflags.h>
+#include <linux/kernel.h>
 #include <linux/list.h>
 #include <linux/log2.h>
 #include <linux/mm.h>
@@ -83,6 +86,7 @@
 #include <linux/overflow.h>
 #include <linux/percpu.h>
 #include <linux/preempt.h>
+#include <linux/processor.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -97,23 +101,13 @@
  */
 #define ATOMIC_ARENA_MAX_ELEMS	(LONG_MAX / 2)
 
-struct atomic_arena_stats {
-	unsigned long allocs;
-	unsigned long alloc_fails;
-	unsigned long bulk;
-	unsigned long bulk_fails;
-};
-
 struct atomic_arena {
-	/* Written by every reservation: alone on its cache line. */
-	atomic_long_t next ____cacheline_aligned_in_smp;
+	/* What the inline fast path reads (atomic_arena.h): first. */
+	struct atomic_arena_head h;
 
-	/* Read-mostly after creation: stays shared in every CPU's cache. */
-	void *base ____cacheline_aligned_in_smp;
+	/* Read-mostly after creation. */
 	size_t elem_size;
-	size_t stride;
-	unsigned long cap;
-	struct atomic_arena_stats __percpu *stats;
+	unsigned long batch;		/* per-CPU mode: slots per refill */
 	bool poison;			/* KASAN poisons free slots */
 
 	/* Control path, and the failing path's rare overshoot. */
@@ -169,7 +163,7 @@ static void fail_create_debugfs_add(void)
 
 static inline void *slot(const struct atomic_arena *arena, unsigned long idx)
 {
-	return arena->base + idx * arena->stride;
+	return arena->h.base + idx * arena->h.stride;
 }
 
 /* KASAN: @n slots from @p are handed out; nothing without KASAN. */
@@ -177,7 +171,7 @@ static inline void unpoison_slots(const struct atomic_arena *arena, void *p,
 				  unsigned long n)
 {
 	if (ATOMIC_ARENA_KASAN_GRANULE && arena->poison)
-		atomic_arena_kasan_unpoison(p, n * arena->stride);
+		atomic_arena_kasan_unpoison(p, n * arena->h.stride);
 }
 
 /* KASAN: the first @n slots are free again. */
@@ -185,7 +179,7 @@ static inline void poison_slots(const struct atomic_arena *arena,
 				unsigned long n)
 {
 	if (ATOMIC_ARENA_KASAN_GRANULE && arena->poison)
-		atomic_arena_kasan_poison(arena->base, n * arena->stride);
+		atomic_arena_kasan_poison(arena->h.base, n * arena->h.stride);
 }
 
 /*
@@ -201,7 +195,7 @@ static __always_inline bool nmi_refused(void)
 static noinline void note_overshoot(struct atomic_arena *arena,
 				    unsigned long next)
 {
-	long over = next - arena->cap;
+	long over = next - arena->h.cap;
 	long seen = atomic_long_read(&arena->overshoot_max);
 
 	/* Relaxed: a statistic, ordered with nothing. */
@@ -212,53 +206,268 @@ static noinline void note_overshoot(struct atomic_arena *arena,
 }
 
 /*
- * Take one slot. Returns the slot's index, or @cap when the arena is full.
+ * The failing path of a fetch-add that drew @idx >= @cap: undo our own
+ * increment if nobody moved @next since; if somebody did, they are failing
+ * too and the last of us restores @cap. Relaxed: any value >= @cap means
+ * full, whoever reads it.
+ */
+static noinline void undo_overshoot(struct atomic_arena *arena,
+				    unsigned long idx)
+{
+	note_overshoot(arena, idx + 1);
+	atomic_long_cmpxchg_relaxed(&arena->h.next, idx + 1, arena->h.cap);
+}
+
+/*
+ * Take one slot from the shared counter. Returns the slot's index, or @cap
+ * when the counter is used up.
  */
 static __always_inline unsigned long take_one(struct atomic_arena *arena)
 {
-	unsigned long cap = arena->cap;
+	unsigned long cap = arena->h.cap;
 	unsigned long idx;
 
 	/* Relaxed: a stale value below @cap only costs the fetch-add below. */
-	if (unlikely((unsigned long)atomic_long_read(&arena->next) >= cap ||
+	if (unlikely((unsigned long)atomic_long_read(&arena->h.next) >= cap ||
 		     nmi_refused()))
 		return cap;
 
 	/* Relaxed: it only has to hand out distinct indices. */
-	idx = atomic_long_fetch_add_relaxed(1, &arena->next);
+	idx = atomic_long_fetch_add_relaxed(1, &arena->h.next);
 	if (likely(idx < cap))
 		return idx;
-
-	/*
-	 * Filled since our read. Undo our own increment if nobody moved @next
-	 * since; if somebody did, they are failing too and the last of us
-	 * restores @cap. Relaxed: any value >= @cap means full, whoever reads
-	 * it.
-	 */
-	note_overshoot(arena, idx + 1);
-	atomic_long_cmpxchg_relaxed(&arena->next, idx + 1, cap);
+	undo_overshoot(arena, idx);
 	return cap;
 }
 
 /*
- * Take @n contiguous slots, 0 < @n, or none. The room left is checked before
- * @next moves, so a request that does not fit changes nothing. Relaxed, as
- * in take_one().
+ * Take @n contiguous slots from the shared counter, 0 < @n, or none. The
+ * room left is checked before @next moves, so a request that does not fit
+ * changes nothing. Relaxed, as in take_one().
  */
 static unsigned long take_many(struct atomic_arena *arena, unsigned long n)
 {
-	unsigned long cap = arena->cap;
-	long old = atomic_long_read(&arena->next);
+	unsigned long cap = arena->h.cap;
+	long old = atomic_long_read(&arena->h.next);
 
 	if (unlikely(nmi_refused()))
 		return cap;
 	do {
 		if ((unsigned long)old >= cap || cap - (unsigned long)old < n)
 			return cap;
-	} while (!atomic_long_try_cmpxchg_relaxed(&arena->next, &old, old + n));
+	} while (!atomic_long_try_cmpxchg_relaxed(&arena->h.next, &old, old + n));
 
 	return old;
 }
+
+/* Per-CPU mode ----------------------------------------------------------- */
+
+static inline s64 batch_of(unsigned long pos, unsigned long left)
+{
+	return (s64)pos << ATOMIC_ARENA_LEFT_BITS | left;
+}
+
+static inline unsigned long batch_pos(s64 b)
+{
+	return b >> ATOMIC_ARENA_LEFT_BITS;
+}
+
+static inline unsigned long batch_left(s64 b)
+{
+	return b & ATOMIC_ARENA_LEFT_MASK;
+}
+
+/* Take @n slots from the front of @c's batch; false if it has fewer. */
+static bool batch_take(struct atomic_arena_cpu *c, unsigned long n,
+		       unsigned long *idx)
+{
+	s64 old = atomic64_read(&c->batch);
+
+	/* Relaxed: the batch only hands out distinct slots. */
+	do {
+		if (batch_left(old) < n)
+			return false;
+	} while (!atomic64_try_cmpxchg_relaxed(&c->batch, &old,
+					       old + batch_of(n, 0) - n));
+	*idx = batch_pos(old);
+	return true;
+}
+
+/* Free slots sitting in CPUs' batches: a snapshot. */
+static unsigned long held_slots(const struct atomic_arena *arena)
+{
+	unsigned long held = 0;
+	int cpu;
+
+	if (!arena->h.cpu)
+		return 0;
+	for_each_possible_cpu(cpu)
+		held += batch_left(atomic64_read(&per_cpu_ptr(arena->h.cpu,
+							     cpu)->batch));
+	return held;
+}
+
+/* The end of the batch that holds slot @idx, or 0 if none does. */
+static unsigned long held_until(const struct atomic_arena *arena,
+				unsigned long idx)
+{
+	unsigned long pos, left;
+	int cpu;
+	s64 b;
+
+	if (!arena->h.cpu)
+		return 0;
+	for_each_possible_cpu(cpu) {
+		b = atomic64_read(&per_cpu_ptr(arena->h.cpu, cpu)->batch);
+		pos = batch_pos(b);
+		left = batch_left(b);
+		if (idx - pos < left)
+			return pos + left;
+	}
+	return 0;
+}
+
+/*
+ * Refill this CPU's empty batch @c from the shared counter, with interrupts
+ * off. Returns the first slot of the new batch, the caller's, or @cap when
+ * the shared counter is used up. Between taking the batch and publishing
+ * the rest of it, its slots are seen nowhere: the count of refills in
+ * flight tells steal() to wait for them.
+ */
+static unsigned long refill(struct atomic_arena *arena,
+			    struct atomic_arena_cpu *c)
+{
+	unsigned long cap = arena->h.cap, k;
+	long old;
+
+	WRITE_ONCE(c->refilling, true);
+	atomic_inc(&arena->h.refilling);
+	/* Full barrier: counted in flight before the batch leaves @next. */
+	smp_mb__after_atomic();
+	old = atomic_long_read(&arena->h.next);
+	do {
+		if ((unsigned long)old >= cap) {
+			k = 0;
+			break;
+		}
+		k = min(arena->batch, cap - old);
+	} while (!atomic_long_try_cmpxchg_relaxed(&arena->h.next, &old,
+						  old + k));
+	/* Empty since the caller looked: nobody else fills a CPU's batch. */
+	if (k > 1)
+		atomic64_set(&c->batch, batch_of(old + 1, k - 1));
+	/* Full barrier: the batch is published before the count drops. */
+	smp_mb__before_atomic();
+	atomic_dec(&arena->h.refilling);
+	WRITE_ONCE(c->refilling, false);
+	return k ? old : cap;
+}
+
+/*
+ * The shared counter is used up: take @n contiguous slots from any CPU's
+ * batch. Before giving up, wait for the refills in flight, which publish
+ * their batches in a few instructions with interrupts off; except that an
+ * NMI cannot wait for the refill it interrupted on its own CPU, and fails
+ * then (counted in holdback_fails). Once @next is used up no batch can
+ * grow, so a failure here means fewer than @n contiguous slots remained.
+ */
+static unsigned long steal(struct atomic_arena *arena, unsigned long n)
+{
+	struct atomic_arena_cpu *own = raw_cpu_ptr(arena->h.cpu);
+	bool nmi = in_nmi();
+	unsigned long idx;
+	int cpu, busy;
+
+	for (;;) {
+		/* Full barrier: the used-up counter, then the refills. */
+		smp_mb();
+		busy = atomic_read(&arena->h.refilling);
+		/* Full barrier: the refills, then the batches they published. */
+		smp_mb();
+		for_each_possible_cpu(cpu)
+			if (batch_take(per_cpu_ptr(arena->h.cpu, cpu), n, &idx))
+				return idx;
+		if (!busy)
+			return arena->h.cap;
+		if (nmi && busy == 1 && READ_ONCE(own->refilling)) {
+			this_cpu_inc(arena->h.stats->holdback_fails);
+			return arena->h.cap;
+		}
+		cpu_relax();
+	}
+}
+
+/* Take one slot in the per-CPU mode: the CPU's batch, a refill, a steal. */
+static unsigned long take_one_percpu(struct atomic_arena *arena)
+{
+	struct atomic_arena_cpu *c;
+	unsigned long idx, flags;
+
+	if (unlikely(nmi_refused()))
+		return arena->h.cap;
+	if (batch_take(raw_cpu_ptr(arena->h.cpu), 1, &idx))
+		return idx;
+	if (in_nmi()) {
+		/* It may have interrupted a refill here: no batch, one slot. */
+		idx = take_one(arena);
+	} else {
+		local_irq_save(flags);
+		c = this_cpu_ptr(arena->h.cpu);
+		if (!batch_take(c, 1, &idx))
+			idx = refill(arena, c);
+		local_irq_restore(flags);
+	}
+	return idx < arena->h.cap ? idx : steal(arena, 1);
+}
+
+/* Take @n contiguous slots in the per-CPU mode: the shared counter first. */
+static unsigned long take_many_percpu(struct atomic_arena *arena,
+				      unsigned long n)
+{
+	unsigned long idx = take_many(arena, n);
+
+	if (idx < arena->h.cap || nmi_refused() || n > arena->batch)
+		return idx;
+	return steal(arena, n);
+}
+
+/**
+ * atomic_arena_take_slow() - the out-of-line part of the inline fast path
+ * @arena: the arena
+ * @drawn: ATOMIC_ARENA_NONE when the fast path took nothing; or the index
+ *         its fetch-add drew, at or past the capacity
+ *
+ * For atomic_arena.h's inline fast path only: takes one slot the slow way
+ * (per-CPU refill and steal, KASAN, the full arena), or undoes the fast
+ * path's overshoot, and counts the allocation or its failure.
+ *
+ * Context: as atomic_arena_alloc().
+ *
+ * Return: the slot, or NULL when the arena is full.
+ */
+void *atomic_arena_take_slow(struct atomic_arena *arena, unsigned long drawn)
+{
+	unsigned long idx;
+	void *p;
+
+	if (drawn != ATOMIC_ARENA_NONE) {
+		undo_overshoot(arena, drawn);
+		idx = arena->h.cap;
+	} else if (arena->h.cpu) {
+		idx = take_one_percpu(arena);
+	} else {
+		idx = take_one(arena);
+	}
+	if (unlikely(idx == arena->h.cap)) {
+		this_cpu_inc(arena->h.stats->alloc_fails);
+		return NULL;
+	}
+	this_cpu_inc(arena->h.stats->allocs);
+	p = slot(arena, idx);
+	unpoison_slots(arena, p, 1);
+	return p;
+}
+EXPORT_SYMBOL(atomic_arena_take_slow);
 
 /* Bulk reservation behind append and reserve, with its statistics. */
 static void *reserve_many(struct atomic_arena *arena, unsigned long n)
@@ -266,15 +475,43 @@ static void *reserve_many(struct atomic_arena *arena, unsigned long n)
 	unsigned long idx;
 	void *p;
 
-	idx = n == 1 ? take_one(arena) : take_many(arena, n);
-	if (unlikely(idx == arena->cap)) {
-		this_cpu_inc(arena->stats->bulk_fails);
+	if (arena->h.cpu)
+		idx = n == 1 ? take_one_percpu(arena) :
+			       take_many_percpu(arena, n);
+	else
+		idx = n == 1 ? take_one(arena) : take_many(arena, n);
+	if (unlikely(idx == arena->h.cap)) {
+		this_cpu_inc(arena->h.stats->bulk_fails);
 		return NULL;
 	}
-	this_cpu_inc(arena->stats->bulk);
+	this_cpu_inc(arena->h.stats->bulk);
 	p = slot(arena, idx);
 	unpoison_slots(arena, p, n);
 	return p;
+}
+
+/*
+ * Copy one element: sizes a caller is likely to use get a copy of a size
+ * known to the compiler (a few moves), the rest memcpy().
+ */
+static __always_inline void copy_elem(void *p, const void *obj, size_t size)
+{
+	switch (size) {
+	case 8:
+		memcpy(p, obj, 8);
+		break;
+	case 16:
+		memcpy(p, obj, 16);
+		break;
+	case 32:
+		memcpy(p, obj, 32);
+		break;
+	case 64:
+		memcpy(p, obj, 64);
+		break;
+	default:
+		memcpy(p, obj, size);
+	}
 }
 
 /**
@@ -282,27 +519,22 @@ static void *reserve_many(struct atomic_arena *arena, unsigned long n)
  * @arena: the arena
  * @obj: elem_size bytes to copy into the slot, or NULL to zero it
  *
- * Context: Any context; lock-free, never sleeps. NMI-safe where the
- * architecture has NMI-safe cmpxchg. @arena must be a live arena.
+ * Context: Any context; lock-free, never sleeps (but see
+ * atomic_arena_create_flags() for the per-CPU mode's full arena). NMI-safe
+ * where the architecture has NMI-safe cmpxchg. @arena must be a live
+ * arena.
  *
  * Return: the slot, aligned as asked at creation, or NULL when the arena
  * was full at the moment of the call. A failed call takes no slot.
  */
 void *atomic_arena_alloc(struct atomic_arena *arena, const void *obj)
 {
-	unsigned long idx = take_one(arena);
-	void *p;
+	void *p = __atomic_arena_take(arena);
 
-	if (unlikely(idx == arena->cap)) {
-		this_cpu_inc(arena->stats->alloc_fails);
+	if (unlikely(!p))
 		return NULL;
-	}
-	this_cpu_inc(arena->stats->allocs);
-
-	p = slot(arena, idx);
-	unpoison_slots(arena, p, 1);
 	if (obj)
-		memcpy(p, obj, arena->elem_size);
+		copy_elem(p, obj, arena->elem_size);
 	else
 		memset(p, 0, arena->elem_size);
 	return p;
@@ -341,12 +573,12 @@ void *atomic_arena_append(struct atomic_arena *arena, const void *objs,
 
 	/* n <= cap here, so n * stride cannot overflow (checked at create). */
 	if (!objs)
-		memset(first, 0, n * arena->stride);
-	else if (size == arena->stride)
+		memset(first, 0, n * arena->h.stride);
+	else if (size == arena->h.stride)
 		memcpy(first, objs, n * size);
 	else
 		for (i = 0; i < n; i++)
-			memcpy(first + i * arena->stride, objs + i * size, size);
+			memcpy(first + i * arena->h.stride, objs + i * size, size);
 	return first;
 }
 EXPORT_SYMBOL(atomic_arena_append);
@@ -374,21 +606,33 @@ void *atomic_arena_reserve(struct atomic_arena *arena, unsigned long n)
 }
 EXPORT_SYMBOL(atomic_arena_reserve);
 
+/* Slots taken from the shared counter: @next may exceed @cap meanwhile. */
+static unsigned long taken(const struct atomic_arena *arena)
+{
+	return min_t(unsigned long, atomic_long_read(&arena->h.next),
+		     arena->h.cap);
+}
+
 /**
  * atomic_arena_len() - number of slots in use
  * @arena: the arena
+ *
+ * In the per-CPU mode, slots that sit in a CPU's batch are not in use; the
+ * count costs O(CPUs) there.
  *
  * Context: Any context; lock-free. @arena must be a live arena. With
  * concurrent allocators the value is a snapshot, and a slot counted here
  * may still be being filled by its owner.
  *
- * Return: slots taken since creation or the last reset, at most the
+ * Return: slots handed out since creation or the last reset, at most the
  * capacity.
  */
 unsigned long atomic_arena_len(const struct atomic_arena *arena)
 {
-	/* @next may exceed @cap while failing calls are in flight. */
-	return min_t(unsigned long, atomic_long_read(&arena->next), arena->cap);
+	unsigned long n = taken(arena), held = held_slots(arena);
+
+	/* A refill between the two reads can make @held look larger. */
+	return n > held ? n - held : 0;
 }
 EXPORT_SYMBOL(atomic_arena_len);
 
@@ -402,7 +646,7 @@ EXPORT_SYMBOL(atomic_arena_len);
  */
 unsigned long atomic_arena_cap(const struct atomic_arena *arena)
 {
-	return arena->cap;
+	return arena->h.cap;
 }
 EXPORT_SYMBOL(atomic_arena_cap);
 
@@ -420,20 +664,30 @@ size_t atomic_arena_elem_size(const struct atomic_arena *arena)
 }
 EXPORT_SYMBOL(atomic_arena_elem_size);
 
+/* Whether slot @idx has been handed out (a snapshot, as len). */
+static bool in_use(const struct atomic_arena *arena, unsigned long idx)
+{
+	return idx < taken(arena) && !held_until(arena, idx);
+}
+
 /**
  * atomic_arena_at() - slot at an index
  * @arena: the arena
- * @idx: index of the slot, counted from the first slot handed out
+ * @idx: index of the slot, counted from the first slot of the storage
+ *
+ * On an ordered arena the slots in use are [0, atomic_arena_len()). In the
+ * per-CPU mode a slot below the highest one handed out may still sit in a
+ * CPU's batch, not handed out: NULL then (this costs O(CPUs)).
  *
  * Context: Any context; lock-free. @arena must be a live arena. The
  * caller must synchronise with the slot's owner before reading what it
- * wrote: a slot counted in atomic_arena_len() may still be being filled.
+ * wrote: a slot handed out may still be being filled.
  *
- * Return: the slot, or NULL when @idx >= atomic_arena_len().
+ * Return: the slot, or NULL when slot @idx is not in use.
  */
 void *atomic_arena_at(struct atomic_arena *arena, unsigned long idx)
 {
-	if (idx >= atomic_arena_len(arena))
+	if (!in_use(arena, idx))
 		return NULL;
 	return slot(arena, idx);
 }
@@ -450,20 +704,49 @@ EXPORT_SYMBOL(atomic_arena_at);
  * Context: Any context; lock-free. @arena must be a live arena.
  *
  * Return: the index, or -EINVAL when @ptr is not the start of a slot in use
- * in this arena (NULL, outside the storage, inside a slot, or at or past
- * atomic_arena_len()).
+ * in this arena (NULL, outside the storage, inside a slot, or a slot not
+ * handed out).
  */
 long atomic_arena_index(const struct atomic_arena *arena, const void *ptr)
 {
 	/* Unsigned: a pointer below base wraps to a huge offset. */
-	unsigned long off = (unsigned long)ptr - (unsigned long)arena->base;
-	unsigned long idx = off / arena->stride;
+	unsigned long off = (unsigned long)ptr - (unsigned long)arena->h.base;
+	unsigned long idx = off / arena->h.stride;
 
-	if (off % arena->stride || idx >= atomic_arena_len(arena))
+	if (off % arena->h.stride || !in_use(arena, idx))
 		return -EINVAL;
 	return idx;
 }
 EXPORT_SYMBOL(atomic_arena_index);
+
+/**
+ * atomic_arena_next_used() - the first slot in use at or after an index
+ * @arena: the arena
+ * @idx: where to start
+ *
+ * The step of atomic_arena_for_each(): O(1) on an ordered arena, O(CPUs)
+ * per batch skipped in the per-CPU mode.
+ *
+ * Context: Any context; lock-free. @arena must be a live arena. With
+ * concurrent allocators the answer is a snapshot.
+ *
+ * Return: the index of the first slot in use at or after @idx, or the
+ * capacity when there is none.
+ */
+unsigned long atomic_arena_next_used(const struct atomic_arena *arena,
+				     unsigned long idx)
+{
+	unsigned long end = taken(arena), skip;
+
+	while (idx < end) {
+		skip = held_until(arena, idx);
+		if (!skip)
+			return idx;
+		idx = skip;
+	}
+	return arena->h.cap;
+}
+EXPORT_SYMBOL(atomic_arena_next_used);
 
 /**
  * atomic_arena_reset() - make every slot free again, in O(1)
@@ -473,6 +756,8 @@ EXPORT_SYMBOL(atomic_arena_index);
  * kernel with generic KASAN (and KASAN_VMALLOC) the freed slots are
  * poisoned, when the stride is a multiple of 8, so that a slot used after
  * the reset is reported; the reset then costs O(used slots).
+ *
+ * In the per-CPU mode it empties every CPU's batch too: O(CPUs).
  *
  * Context: Any context; never sleeps. Costs O(used slots) under KASAN, so
  * it is a poor choice in NMI or hardirq context there. The caller must
@@ -488,14 +773,18 @@ EXPORT_SYMBOL(atomic_arena_index);
 void atomic_arena_reset(struct atomic_arena *arena)
 {
 	unsigned long used = atomic_arena_len(arena);
+	int cpu;
 
 	/* Plain stores: the caller excludes every other user (see above). */
 	if (used > arena->high_water)
 		WRITE_ONCE(arena->high_water, used);
-	poison_slots(arena, used);
+	poison_slots(arena, taken(arena));
 	atomic_long_inc(&arena->resets);
+	if (arena->h.cpu)
+		for_each_possible_cpu(cpu)
+			atomic64_set(&per_cpu_ptr(arena->h.cpu, cpu)->batch, 0);
 	/* Release: the zeroing and poisoning above come before the new count. */
-	atomic_long_set_release(&arena->next, 0);
+	atomic_long_set_release(&arena->h.next, 0);
 }
 EXPORT_SYMBOL(atomic_arena_reset);
 
@@ -513,7 +802,8 @@ EXPORT_SYMBOL(atomic_arena_reset);
  */
 void atomic_arena_clear(struct atomic_arena *arena)
 {
-	memset(arena->base, 0, atomic_arena_len(arena) * arena->stride);
+	/* Slots in CPUs' batches too: zeroing a free slot does no harm. */
+	memset(arena->h.base, 0, taken(arena) * arena->h.stride);
 	atomic_arena_reset(arena);
 }
 EXPORT_SYMBOL(atomic_arena_clear);
@@ -558,10 +848,11 @@ static bool name_taken(const char *name)
 static void free_arena(struct atomic_arena *arena)
 {
 	/* Hand the storage back to vmalloc as it gave it. */
-	if (arena->base)
-		unpoison_slots(arena, arena->base, arena->cap);
-	vfree(arena->base);
-	free_percpu(arena->stats);
+	if (arena->h.base)
+		unpoison_slots(arena, arena->h.base, arena->h.cap);
+	vfree(arena->h.base);
+	free_percpu(arena->h.cpu);
+	free_percpu(arena->h.stats);
 	kfree(arena);
 }
 
@@ -598,14 +889,66 @@ struct atomic_arena *atomic_arena_create(const char *name, size_t elem_size,
 					 size_t align,
 					 unsigned long max_elems)
 {
+	return atomic_arena_create_flags(name, elem_size, align, max_elems, 0);
+}
+EXPORT_SYMBOL(atomic_arena_create);
+
+/**
+ * atomic_arena_create_flags() - create an arena, choosing its mode
+ * @name: as for atomic_arena_create()
+ * @elem_size: as for atomic_arena_create()
+ * @align: as for atomic_arena_create()
+ * @max_elems: as for atomic_arena_create()
+ * @flags: 0 for an ordered arena (what atomic_arena_create() makes), or
+ *         ATOMIC_ARENA_PERCPU
+ *
+ * The per-CPU mode: each CPU takes up to ATOMIC_ARENA_BATCH_MAX slots at
+ * a time from the shared counter (fewer for a small arena: about a quarter
+ * of the capacity per CPU at most), and hands them out one by one to the
+ * calls made on it, so that the shared cache line is touched once per
+ * batch. Its contract, beyond the ordered arena's:
+ *
+ * - A single allocation (alloc, or append/reserve of one) fails only when
+ *   no free slot remains anywhere: once the shared counter is used up, it
+ *   takes a slot from another CPU's batch, after waiting for refills in
+ *   flight (a few instructions with interrupts off on another CPU; so a
+ *   call on a full per-CPU arena is not lock-free in the strict sense).
+ *   The one exception is an NMI that interrupts a refill on its own CPU:
+ *   it cannot wait for it, and may fail while up to batch - 1 slots are
+ *   about to be published there (such failures are counted in debugfs,
+ *   holdback_fails).
+ * - append and reserve of @n > 1 slots stay all or nothing and contiguous:
+ *   they take from the shared counter, else, @n being at most the batch
+ *   size, from a single CPU's batch; they fail only when the shared
+ *   counter has fewer than @n slots left and no CPU's batch holds @n,
+ *   with the same wait and the same NMI exception.
+ * - Slot order is not allocation order, and slots in batches are not in
+ *   use: len() counts slots handed out; at() and index() refuse a slot in
+ *   a batch; atomic_arena_for_each() skips them. These and reset cost
+ *   O(CPUs); clear stays O(used).
+ * - The capacity is at most 2^47 slots (batches are packed in 64 bits).
+ *
+ * Context: Process context; may sleep.
+ *
+ * Return: as atomic_arena_create(); also -EINVAL for an unknown flag, and
+ * -EOVERFLOW for a per-CPU arena of more than 2^47 slots.
+ */
+struct atomic_arena *atomic_arena_create_flags(const char *name,
+					       size_t elem_size, size_t align,
+					       unsigned long max_elems,
+					       unsigned int flags)
+{
 	struct atomic_arena *arena;
 	size_t stride, bytes;
 	int err;
 
 	if (!valid_name(name) || !elem_size || !max_elems ||
-	    !is_power_of_2(align) || align > PAGE_SIZE)
+	    !is_power_of_2(align) || align > PAGE_SIZE ||
+	    (flags & ~ATOMIC_ARENA_PERCPU))
 		return ERR_PTR(-EINVAL);
 	if (max_elems > ATOMIC_ARENA_MAX_ELEMS ||
+	    ((flags & ATOMIC_ARENA_PERCPU) &&
+	     max_elems > (unsigned long)(S64_MAX >> ATOMIC_ARENA_LEFT_BITS)) ||
 	    check_add_overflow(elem_size, align - 1, &stride))
 		return ERR_PTR(-EOVERFLOW);
 	stride &= ~(align - 1);
@@ -624,26 +967,36 @@ struct atomic_arena *atomic_arena_create(const char *name, size_t elem_size,
 		return ERR_PTR(-ENOMEM);
 	strscpy(arena->name, name, sizeof(arena->name));
 	arena->elem_size = elem_size;
-	arena->stride = stride;
+	arena->h.stride = stride;
 	arena->align = align;
-	arena->cap = max_elems;
-	atomic_long_set(&arena->next, 0);
+	arena->h.cap = max_elems;
+	atomic_long_set(&arena->h.next, 0);
 	atomic_long_set(&arena->resets, 0);
 	atomic_long_set(&arena->overshoot_max, 0);
 
 	err = -ENOMEM;
 	if (!create_alloc_fails("stats"))
-		arena->stats = alloc_percpu(struct atomic_arena_stats);
-	if (!arena->stats)
+		arena->h.stats = alloc_percpu(struct atomic_arena_stats);
+	if (!arena->h.stats)
 		goto fail;
 	if (!create_alloc_fails("storage"))
-		arena->base = atomic_arena_vmalloc(bytes);
-	if (!arena->base)
+		arena->h.base = atomic_arena_vmalloc(bytes);
+	if (!arena->h.base)
 		goto fail;
 	/* Slots sharing a shadow byte could not be poisoned independently. */
 	arena->poison = ATOMIC_ARENA_KASAN_GRANULE &&
 			IS_ALIGNED(stride, ATOMIC_ARENA_KASAN_GRANULE);
 	poison_slots(arena, max_elems);
+	/* Every take out of line, where it can unpoison the slot. */
+	arena->h.slow = arena->poison;
+	if (flags & ATOMIC_ARENA_PERCPU) {
+		if (!create_alloc_fails("batches"))
+			arena->h.cpu = alloc_percpu(struct atomic_arena_cpu);
+		if (!arena->h.cpu)
+			goto fail;
+		arena->batch = clamp(max_elems / (4 * num_possible_cpus()),
+				     1UL, (unsigned long)ATOMIC_ARENA_BATCH_MAX);
+	}
 
 	mutex_lock(&atomic_arena_lock);
 	if (find_arena(name)) {
@@ -660,7 +1013,7 @@ fail:
 	free_arena(arena);
 	return ERR_PTR(err);
 }
-EXPORT_SYMBOL(atomic_arena_create);
+EXPORT_SYMBOL(atomic_arena_create_flags);
 
 /**
  * atomic_arena_destroy() - destroy an arena and free its storage
@@ -692,6 +1045,7 @@ EXPORT_SYMBOL(atomic_arena_destroy);
 
 struct atomic_arena_snapshot {
 	unsigned long next;
+	unsigned long held;
 	unsigned long overshoot_max;
 	unsigned long in_use;
 	unsigned long high_water;
@@ -712,18 +1066,21 @@ static void snapshot(const struct atomic_arena *arena,
 	int cpu;
 
 	memset(s, 0, sizeof(*s));
-	s->next = atomic_long_read(&arena->next);
+	s->next = atomic_long_read(&arena->h.next);
 	s->overshoot_max = atomic_long_read(&arena->overshoot_max);
-	s->in_use = min(s->next, arena->cap);
+	s->held = held_slots(arena);
+	s->in_use = min(s->next, arena->h.cap);
+	s->in_use = s->in_use > s->held ? s->in_use - s->held : 0;
 	/* Only written by reset, which may run concurrently: a racy peek. */
 	s->high_water = max(READ_ONCE(arena->high_water), s->in_use);
 	s->resets = atomic_long_read(&arena->resets);
 	for_each_possible_cpu(cpu) {
-		c = per_cpu_ptr(arena->stats, cpu);
+		c = per_cpu_ptr(arena->h.stats, cpu);
 		s->sum.allocs += racy_read(&c->allocs);
 		s->sum.alloc_fails += racy_read(&c->alloc_fails);
 		s->sum.bulk += racy_read(&c->bulk);
 		s->sum.bulk_fails += racy_read(&c->bulk_fails);
+		s->sum.holdback_fails += racy_read(&c->holdback_fails);
 	}
 }
 
@@ -735,12 +1092,12 @@ static int stats_show(struct seq_file *m, void *v)
 	snapshot(arena, &s);
 	seq_printf(m, "name:          %s\n", arena->name);
 	seq_printf(m, "elem_size:     %zu\n", arena->elem_size);
-	seq_printf(m, "stride:        %zu\n", arena->stride);
+	seq_printf(m, "stride:        %zu\n", arena->h.stride);
 	seq_printf(m, "align:         %zu\n", arena->align);
-	seq_printf(m, "capacity:      %lu\n", arena->cap);
+	seq_printf(m, "capacity:      %lu\n", arena->h.cap);
 	seq_printf(m, "in_use:        %lu\n", s.in_use);
 	seq_printf(m, "high_water:    %lu\n", s.high_water);
-	seq_printf(m, "storage_bytes: %zu\n", arena->cap * arena->stride);
+	seq_printf(m, "storage_bytes: %zu\n", arena->h.cap * arena->h.stride);
 	seq_printf(m, "allocs:        %lu\n", s.sum.allocs);
 	seq_printf(m, "alloc_fails:   %lu\n", s.sum.alloc_fails);
 	seq_printf(m, "bulk:          %lu\n", s.sum.bulk);
@@ -748,6 +1105,10 @@ static int stats_show(struct seq_file *m, void *v)
 	seq_printf(m, "resets:        %lu\n", s.resets);
 	seq_printf(m, "next:          %lu\n", s.next);
 	seq_printf(m, "overshoot_max: %lu\n", s.overshoot_max);
+	seq_printf(m, "mode:          %s\n", arena->h.cpu ? "percpu" : "ordered");
+	seq_printf(m, "batch:         %lu\n", arena->h.cpu ? arena->batch : 0);
+	seq_printf(m, "held:          %lu\n", s.held);
+	seq_printf(m, "holdback_fails: %lu\n", s.sum.holdback_fails);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(stats);
@@ -762,9 +1123,9 @@ static int arenas_show(struct seq_file *m, void *v)
 	list_for_each_entry(arena, &atomic_arena_list, node) {
 		snapshot(arena, &s);
 		seq_printf(m, "%-33s %9zu %6zu %9lu %9lu %10lu %13zu %10lu %11lu %10lu %10lu %6lu\n",
-			   arena->name, arena->elem_size, arena->stride,
-			   arena->cap, s.in_use, s.high_water,
-			   arena->cap * arena->stride, s.sum.allocs,
+			   arena->name, arena->elem_size, arena->h.stride,
+			   arena->h.cap, s.in_use, s.high_water,
+			   arena->h.cap * arena->h.stride, s.sum.allocs,
 			   s.sum.alloc_fails, s.sum.bulk, s.sum.bulk_fails,
 			   s.resets);
 	}

@@ -10,8 +10,11 @@
 #   offsets), and so are the padding nops after the last instruction;
 # - the kernel's `call __fentry__` and the native build's 5-byte nop are
 #   the same thing (ftrace patches the call into that nop at boot);
-# - callee-saved registers (rbx, rbp, r12-r15) are one name: which of them
-#   the allocator picks is not a difference in cost;
+# - registers are one name, and moves from register to register are left
+#   out: which registers the allocator picks, and the moves between them
+#   that follow, are not a difference in memory traffic or atomics;
+# - the per-CPU offset is added from %gs:this_cpu_off in the kernel and
+#   from the thread pointer (%fs) here: one add either way;
 # - the order is not compared (a scheduling difference is reported, not
 #   failed): the atomics here are compiler builtins, the kernel's are asm
 #   with memory clobbers, which pins a mov or two in place.
@@ -39,15 +42,16 @@ listing() {
 			      next }
 		{ if (have) print prev; sub(/^ *[0-9a-f]+:\t/, ""); prev = $0; have = 1 }
 		END { if (have) print prev }' |
-		sed -E 's/[[:space:]]+/ /g; s/ +$//;
+		sed -E 's/[[:space:]]+/ /g; s/ +# .*$//; s/ +$//;
 			s/^call __fentry__$/FENTRY/;
 			s/^nopl 0x0\(%rax,%rax,1\)$/FENTRY/;
 			s/^call shim_(memcpy|memset)$/call \1/;
 			s/^jmp __x86_return_thunk$/RET/;
 			s/ [0-9a-f]+ <[^>]*\+0x[0-9a-f]+>$/ TARGET/;
 			s/ [0-9a-f]+ <([a-z_]+)>$/ \1/;
-			s/%(rbx|rbp|r12|r13|r14|r15)\b/%CS/g' |
-		grep -vE '^(nop|int3|nopl .*|xchg %ax,%ax|cs nopw .*)$'
+			s/^add %[fg]s:0x0(\(%rip\))?( # TARGET)?,/add PERCPU_OFFSET,/;
+			s/%(r[a-z0-9]+|e[a-z]+|[a-d]x|[sd]i|[a-d]l|[sd]il)\b/%R/g' |
+		grep -vE '^(nop|int3|nopl .*|nopw .*|xchg %ax,%ax|cs nopw .*|data16 .*|mov %R,%R)$'
 }
 
 # The hot path: from the entry to the first return (a successful call

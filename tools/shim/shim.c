@@ -219,9 +219,19 @@ void free_percpu(void *p)
 	free(p);
 }
 
+__thread unsigned long shim_cpu_off;
+unsigned int nr_cpu_ids = SHIM_NR_CPUS;
+
+void shim_set_nr_cpus(unsigned int n)
+{
+	BUG_ON(!n || n > SHIM_NR_CPUS);
+	nr_cpu_ids = n;
+}
+
 void shim_set_cpu(unsigned int cpu)
 {
 	BUG_ON(cpu >= SHIM_NR_CPUS);
+	shim_cpu_off = (unsigned long)cpu * SHIM_PERCPU_UNIT;
 	/* %gs:x is then x + cpu * unit: CPU @cpu's copy of x. */
 	if (syscall(SYS_arch_prctl, ARCH_SET_GS,
 		    (unsigned long)cpu * SHIM_PERCPU_UNIT)) {

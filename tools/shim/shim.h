@@ -17,6 +17,8 @@ void shim_module_exit(void);
 
 /* Makes this thread CPU @cpu (< SHIM_NR_CPUS) for per-CPU data. */
 void shim_set_cpu(unsigned int cpu);
+/* The possible CPUs are 0..@n-1 (default: SHIM_NR_CPUS); before any arena. */
+void shim_set_nr_cpus(unsigned int n);
 
 /*
  * Reads a debugfs file whole, through its file_operations, as cat would

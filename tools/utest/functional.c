@@ -62,6 +62,28 @@ static long stat_of(const char *name, const char *key)
 	return v;
 }
 
+/* The text of "key:" in a debugfs stats file ("" if none); static. */
+static const char *stat_str(const char *name, const char *key)
+{
+	static char val[64];
+	char path[96], *out, *line;
+
+	val[0] = 0;
+	snprintf(path, sizeof(path), "atomic_arena/%s/stats", name);
+	if (shim_debugfs_read(path, 0, &out))
+		return val;
+	for (line = out; line; line = strchr(line, '\n')) {
+		line += *line == '\n';
+		if (!strncmp(line, key, strlen(key)) &&
+		    line[strlen(key)] == ':') {
+			sscanf(line + strlen(key) + 1, " %63s", val);
+			break;
+		}
+	}
+	free(out);
+	return val;
+}
+
 static void test_create_bad_input(void)
 {
 	static const struct {
@@ -580,9 +602,188 @@ static void test_create_injected_failure(void)
 		CHECK_EQ(shim_allocations(), before);
 		CHECK(!shim_debugfs_exists("atomic_arena/inject"));
 	}
+	/* A per-CPU arena's fourth allocation: its batches. */
+	shim_log_clear();
+	attr->probability = 100;
+	attr->times = 1;
+	attr->space = 4;
+	a = atomic_arena_create_flags("inject", 16, 8, 64, ATOMIC_ARENA_PERCPU);
+	CHECK_EQ(PTR_ERR_OR_ZERO(a), -ENOMEM);
+	CHECK(shim_log_contains("fail_create: failing the batches allocation"));
+	CHECK_EQ(shim_allocations(), before);
 	attr->times = 0;
 	a = new_arena("inject", 16, 8, 64);
 	atomic_arena_destroy(a);
+}
+
+/* ---------------------------------------------------------------------- */
+/* The per-CPU mode: batch 4 of 64 slots on 4 CPUs (cap / (4 * CPUs))     */
+
+static struct atomic_arena *new_percpu(const char *name, size_t size,
+				       unsigned long cap)
+{
+	struct atomic_arena *a = atomic_arena_create_flags(name, size, 8, cap,
+							   ATOMIC_ARENA_PERCPU);
+
+	if (!CHECK(!IS_ERR(a))) {
+		printf("# create_flags(%s): %ld\n", name, PTR_ERR(a));
+		return NULL;
+	}
+	return a;
+}
+
+static void test_percpu_create(void)
+{
+	struct atomic_arena *a;
+
+	a = atomic_arena_create_flags("flags", 8, 8, 4, 0x2);
+	CHECK_EQ(PTR_ERR_OR_ZERO(a), -EINVAL);
+	a = atomic_arena_create_flags("flags", 8, 8, 4, ~0U);
+	CHECK_EQ(PTR_ERR_OR_ZERO(a), -EINVAL);
+	/* Batches pack a slot index in 48 bits: at most 2^47 slots. */
+	a = atomic_arena_create_flags("flags", 1, 1, (1UL << 47) + 1,
+				      ATOMIC_ARENA_PERCPU);
+	CHECK_EQ(PTR_ERR_OR_ZERO(a), -EOVERFLOW);
+	a = new_percpu("flags", 8, 64);
+	if (!a)
+		return;
+	CHECK(!strcmp(stat_str("flags", "mode"), "percpu"));
+	CHECK_EQ(stat_of("flags", "batch"), 4);
+	atomic_arena_destroy(a);
+	a = new_arena("flags", 8, 8, 64);
+	CHECK(!strcmp(stat_str("flags", "mode"), "ordered"));
+	CHECK_EQ(stat_of("flags", "batch"), 0);
+	atomic_arena_destroy(a);
+}
+
+/* Slots in a CPU's batch are not in use: len, at, index, for_each. */
+static void test_percpu_holes(void)
+{
+	struct atomic_arena *a = new_percpu("holes", 8, 64);
+	unsigned long idx, seen = 0;
+	uint64_t v = 7, *p0, *p1, *pos;
+
+	if (!a)
+		return;
+	shim_set_cpu(0);
+	p0 = atomic_arena_alloc(a, &v);		/* CPU 0: slot 0, holds 1..3 */
+	shim_set_cpu(1);
+	p1 = atomic_arena_alloc(a, &v);		/* CPU 1: slot 4, holds 5..7 */
+	if (!CHECK(p0 && p1))
+		goto out;
+	CHECK(p1 == p0 + 4);
+	CHECK_EQ(atomic_arena_len(a), 2);
+	CHECK_EQ(stat_of("holes", "held"), 6);
+	CHECK_EQ(stat_of("holes", "in_use"), 2);
+	CHECK_EQ(stat_of("holes", "next"), 8);
+	CHECK(atomic_arena_at(a, 0) == p0 && atomic_arena_at(a, 4) == p1);
+	CHECK(!atomic_arena_at(a, 1) && !atomic_arena_at(a, 7));
+	CHECK(!atomic_arena_at(a, 8));
+	CHECK_EQ(atomic_arena_index(a, p0 + 1), -EINVAL);
+	CHECK_EQ(atomic_arena_index(a, p1), 4);
+	CHECK_EQ(atomic_arena_next_used(a, 1), 4);
+	CHECK_EQ(atomic_arena_next_used(a, 5), 64);
+	atomic_arena_for_each(a, pos, idx) {
+		CHECK(idx == 0 || idx == 4);
+		CHECK(pos == p0 + idx);
+		seen++;
+	}
+	CHECK_EQ(seen, 2);
+	/* CPU 0 goes on from its batch: slot 1. */
+	shim_set_cpu(0);
+	CHECK(atomic_arena_alloc(a, &v) == p0 + 1);
+	CHECK_EQ(atomic_arena_next_used(a, 1), 1);
+	/* reset empties the batches: slot 0 again, from a new batch. */
+	atomic_arena_reset(a);
+	CHECK_EQ(atomic_arena_len(a), 0);
+	CHECK_EQ(stat_of("holes", "held"), 0);
+	CHECK_EQ(stat_of("holes", "high_water"), 3);
+	shim_set_cpu(1);
+	CHECK(atomic_arena_alloc(a, NULL) == p0);
+out:
+	shim_set_cpu(0);
+	atomic_arena_destroy(a);
+}
+
+/*
+ * No spurious failure: once the shared counter is used up, a CPU takes the
+ * slots left in other CPUs' batches, and bulk calls one batch's.
+ */
+static void test_percpu_steal(void)
+{
+	struct atomic_arena *a = new_percpu("steal", 8, 256);	/* batch 16 */
+	unsigned long got = 0;
+	uint64_t *p, *q;
+	int i;
+
+	if (!a)
+		return;
+	CHECK_EQ(stat_of("steal", "batch"), 16);
+	shim_set_cpu(0);
+	p = atomic_arena_alloc(a, NULL);		/* CPU 0 holds 1..15 */
+	shim_set_cpu(1);
+	q = atomic_arena_reserve(a, 240);		/* the shared rest */
+	if (!CHECK(p && q))
+		goto out;
+	CHECK(q == p + 16);
+	CHECK(!atomic_arena_reserve(a, 16));		/* 15 left, in one batch */
+	q = atomic_arena_reserve(a, 10);		/* from CPU 0's batch */
+	CHECK(q == p + 1);
+	CHECK(!atomic_arena_append(a, NULL, 6));
+	CHECK_EQ(stat_of("steal", "held"), 5);
+	for (i = 0; i < 10; i++)
+		if (atomic_arena_alloc(a, NULL))
+			got++;
+	CHECK_EQ(got, 5);
+	CHECK_EQ(atomic_arena_len(a), 256);
+	CHECK_EQ(stat_of("steal", "next"), 256);
+	CHECK_EQ(stat_of("steal", "alloc_fails"), 5);
+	CHECK_EQ(stat_of("steal", "held"), 0);
+	for (i = 0; i < 256; i++)
+		if (!CHECK(atomic_arena_at(a, i) == p + i))
+			break;
+	/* clear zeroes every slot taken, held ones included. */
+	shim_set_cpu(2);
+	atomic_arena_clear(a);
+	p = atomic_arena_reserve(a, 256);
+	if (CHECK(p))
+		CHECK(all_bytes(p, 0, 256 * 8));
+out:
+	shim_set_cpu(0);
+	atomic_arena_destroy(a);
+}
+
+/* The typed wrapper's inline alloc, in both modes. */
+static void test_typed_inline(void)
+{
+	unsigned int flags[] = { 0, ATOMIC_ARENA_PERCPU }, f;
+	struct point v = { 3, 4, 5 }, *p;
+	struct point_arena *pa;
+	int i, n;
+
+	for (f = 0; f < 2; f++) {
+		pa = point_arena_create_flags("typed-inline", 64, flags[f]);
+		if (!CHECK(!IS_ERR(pa)))
+			return;
+		for (n = 0; n < 100; n++) {
+			shim_set_cpu(n % 3);
+			v.x = n;
+			p = point_arena_alloc(pa, (n & 1) ? &v : NULL);
+			if (!p)
+				break;
+			CHECK_EQ(p->x, (n & 1) ? n : 0);
+			CHECK_EQ(p->weight, (n & 1) ? 5 : 0);
+			CHECK_EQ(point_arena_index(pa, p) >= 0, 1);
+		}
+		CHECK_EQ(n, 64);
+		CHECK_EQ(point_arena_len(pa), 64);
+		CHECK_EQ(stat_of("typed-inline", "allocs"), 64);
+		CHECK_EQ(stat_of("typed-inline", "alloc_fails"), 1);
+		for (i = 0; i < 64; i++)
+			CHECK(point_arena_at(pa, i));
+		shim_set_cpu(0);
+		point_arena_destroy(pa);
+	}
 }
 
 /* The module's exit frees an arena a user leaked, and says so. */
@@ -622,9 +823,14 @@ int main(void)
 		UTEST_CASE(test_typed_wrapper),
 		UTEST_CASE(test_debugfs),
 		UTEST_CASE(test_create_injected_failure),
+		UTEST_CASE(test_percpu_create),
+		UTEST_CASE(test_percpu_holes),
+		UTEST_CASE(test_percpu_steal),
+		UTEST_CASE(test_typed_inline),
 		UTEST_CASE(test_module_exit_frees_leaks),
 	};
 
+	shim_set_nr_cpus(4);
 	if (shim_module_init())
 		return 1;
 	shim_set_cpu(0);

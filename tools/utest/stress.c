@@ -16,8 +16,9 @@
  *   back at the capacity once the failing calls are done, and never went
  *   past it by more than the calls in flight.
  *
- * Meanwhile one more thread creates and destroys arenas, and another reads
- * their debugfs files and the list of arenas, racing with both.
+ * Rounds alternate between an ordered and a per-CPU arena. Meanwhile one
+ * more thread creates and destroys arenas, and another reads their debugfs
+ * files and the list of arenas, racing with both.
  *
  * Usage: stress [-s seconds] [-t threads]   (defaults: 2, CPUs * 2 + 2)
  */
@@ -53,6 +54,7 @@ struct worker {
 };
 
 static struct atomic_arena *arena;
+static bool percpu;	/* this round's arena is per-CPU */
 static struct worker workers[MAX_THREADS];
 static unsigned int nr_workers;
 static pthread_barrier_t start, done;
@@ -146,11 +148,16 @@ static void *worker_fn(void *arg)
 				take(w, 1, r, &min_failed);
 			if (min_failed == 1)
 				after_full++;
+			/*
+			 * Ordered: len only grows, and every slot below it is
+			 * in use. Per-CPU: len is a sum of snapshots, and
+			 * batches leave holes below it.
+			 */
 			len = atomic_arena_len(arena);
-			if (len > CAP || len < last_len)
+			if (len > CAP || (!percpu && len < last_len))
 				w->bad_lookups++;
 			last_len = len;
-			if (len && !atomic_arena_at(arena, r % len))
+			if (!percpu && len && !atomic_arena_at(arena, r % len))
 				w->bad_lookups++;
 			if (r % 512 == 0 &&
 			    !shim_debugfs_read("atomic_arena/stress/stats", 0,
@@ -169,7 +176,7 @@ static void *churn_fn(void *arg)
 	struct atomic_arena *a;
 	char name[32];
 
-	shim_set_cpu(MAX_THREADS + 1);
+	shim_set_cpu(nr_workers + 1);
 	while (!__atomic_load_n(&stop_all, __ATOMIC_RELAXED)) {
 		snprintf(name, sizeof(name), "churn-%lu", i++ % 4);
 		a = atomic_arena_create(name, 32, 8, 64);
@@ -186,7 +193,7 @@ static void *reader_fn(void *arg)
 	unsigned long *reads = arg, i = 0;
 	char path[64], *out;
 
-	shim_set_cpu(MAX_THREADS + 2);
+	shim_set_cpu(nr_workers + 2);
 	while (!__atomic_load_n(&stop_all, __ATOMIC_RELAXED)) {
 		snprintf(path, sizeof(path), "atomic_arena/churn-%lu/stats",
 			 i++ % 4);
@@ -289,6 +296,8 @@ int main(int argc, char **argv)
 			nr_workers = atoi(optarg);
 	}
 	nr_workers = min(max(nr_workers, 2u), (unsigned int)MAX_THREADS);
+	/* CPU 0, the workers', the churning thread's and the reader's. */
+	shim_set_nr_cpus(nr_workers + 3);
 	if (shim_module_init())
 		return 1;
 	shim_set_cpu(0);
@@ -334,10 +343,12 @@ int main(int argc, char **argv)
 		    stat_of("bulk_fails:") != (long)fails_bulk)
 			problems++;
 		rounds++;
-		/* Tags are checked; a clear resets both contents and counts. */
+		/* A new arena for each round, ordered and per-CPU in turn. */
 		atomic_arena_destroy(arena);
-		arena = atomic_arena_create("stress", sizeof(struct tag), 8,
-					    CAP);
+		percpu = !percpu;
+		arena = atomic_arena_create_flags("stress", sizeof(struct tag),
+						  8, CAP,
+						  percpu ? ATOMIC_ARENA_PERCPU : 0);
 		if (IS_ERR(arena))
 			return 1;
 		clock_gettime(CLOCK_MONOTONIC, &t);
@@ -356,7 +367,7 @@ int main(int argc, char **argv)
 		tags += workers[k].seq;
 
 	printf("KTAP version 1\n1..4\n");
-	printf("# %lu rounds of %d slots, %lu tags written, %lu debugfs reads of churned arenas\n",
+	printf("# %lu rounds of %d slots (ordered and per-CPU in turn), %lu tags written, %lu debugfs reads of churned arenas\n",
 	       rounds, CAP, tags, reads);
 	printf("%sok 1 every slot owned once, tags intact, counts exact (%lu problems)\n",
 	       problems ? "not " : "", problems);

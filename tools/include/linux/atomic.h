@@ -60,4 +60,61 @@ static __always_inline bool atomic_long_try_cmpxchg_relaxed(atomic_long_t *v,
 					   __ATOMIC_RELAXED, __ATOMIC_RELAXED);
 }
 
+/* atomic_t, for the count of refills in flight: the same rules. */
+typedef struct {
+	int counter;
+} atomic_t;
+
+static __always_inline int atomic_read(const atomic_t *v)
+{
+	return __atomic_load_n(&v->counter, __ATOMIC_RELAXED);
+}
+
+static __always_inline void atomic_set(atomic_t *v, int i)
+{
+	__atomic_store_n(&v->counter, i, __ATOMIC_RELAXED);
+}
+
+static __always_inline void atomic_inc(atomic_t *v)
+{
+	__atomic_fetch_add(&v->counter, 1, __ATOMIC_RELAXED);
+}
+
+static __always_inline void atomic_dec(atomic_t *v)
+{
+	__atomic_fetch_sub(&v->counter, 1, __ATOMIC_RELAXED);
+}
+
+/* atomic64_t: a per-CPU batch, packed. */
+typedef struct {
+	s64 counter;
+} atomic64_t;
+
+static __always_inline s64 atomic64_read(const atomic64_t *v)
+{
+	return __atomic_load_n(&v->counter, __ATOMIC_RELAXED);
+}
+
+static __always_inline void atomic64_set(atomic64_t *v, s64 i)
+{
+	__atomic_store_n(&v->counter, i, __ATOMIC_RELAXED);
+}
+
+static __always_inline bool atomic64_try_cmpxchg_relaxed(atomic64_t *v,
+							 s64 *old, s64 new)
+{
+	return __atomic_compare_exchange_n(&v->counter, old, new, false,
+					   __ATOMIC_RELAXED, __ATOMIC_RELAXED);
+}
+
+/*
+ * Barriers. The kernel's smp_mb__{before,after}_atomic() are compiler
+ * barriers on x86, where every locked instruction is a full barrier; here
+ * the atomics they order are relaxed builtins, so they are full fences
+ * (an mfence on x86: a little dearer, on the refill path only).
+ */
+#define smp_mb()		__atomic_thread_fence(__ATOMIC_SEQ_CST)
+#define smp_mb__before_atomic()	smp_mb()
+#define smp_mb__after_atomic()	smp_mb()
+
 #endif

@@ -29,8 +29,20 @@ void shim_set_cpu(unsigned int cpu);
 #define per_cpu_ptr(ptr, cpu) \
 	((typeof(ptr))((char *)(ptr) + (size_t)(cpu) * SHIM_PERCPU_UNIT))
 
-#define for_each_possible_cpu(cpu) \
-	for ((cpu) = 0; (cpu) < SHIM_NR_CPUS; (cpu)++)
+/*
+ * This thread's offset to its copies: the kernel's this_cpu_off, added
+ * with one instruction as the kernel adds %gs:this_cpu_off (here the
+ * thread pointer, %fs, finds it).
+ */
+extern __thread unsigned long shim_cpu_off;
+
+#define raw_cpu_ptr(ptr) ({						\
+	unsigned long __p = (unsigned long)(ptr);			\
+	asm("add %%fs:shim_cpu_off@tpoff, %0" : "+r" (__p));		\
+	(typeof(ptr))__p; })
+#define this_cpu_ptr(ptr)	raw_cpu_ptr(ptr)
+
+#include "cpumask.h"
 
 #define this_cpu_inc(pcp) do {						\
 	_Static_assert(sizeof(pcp) == 8, "this_cpu_inc: 8 bytes only");	\
