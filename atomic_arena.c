@@ -387,8 +387,15 @@ static unsigned long steal(struct atomic_arena *arena, unsigned long n)
 		for_each_possible_cpu(cpu)
 			if (batch_take(per_cpu_ptr(arena->h.cpu, cpu), n, &idx))
 				return idx;
-		if (!busy)
+		if (!busy) {
+			/*
+			 * Nothing anywhere, and nothing can come back before a
+			 * reset: later calls may fail at once (plain: it only
+			 * ever goes from false to true between resets).
+			 */
+			WRITE_ONCE(arena->h.drained, true);
 			return arena->h.cap;
+		}
 		if (nmi && busy == 1 && READ_ONCE(own->refilling)) {
 			this_cpu_inc(arena->h.stats->holdback_fails);
 			return arena->h.cap;
@@ -407,6 +414,12 @@ static unsigned long take_one_percpu(struct atomic_arena *arena)
 		return arena->h.cap;
 	if (batch_take(raw_cpu_ptr(arena->h.cpu), 1, &idx))
 		return idx;
+	/* Full, proven so: fail without touching a shared line. */
+	if (READ_ONCE(arena->h.drained))
+		return arena->h.cap;
+	/* Used up: no refill, which would write the count of refills. */
+	if ((unsigned long)atomic_long_read(&arena->h.next) >= arena->h.cap)
+		return steal(arena, 1);
 	if (in_nmi()) {
 		/* It may have interrupted a refill here: no batch, one slot. */
 		idx = take_one(arena);
@@ -426,7 +439,8 @@ static unsigned long take_many_percpu(struct atomic_arena *arena,
 {
 	unsigned long idx = take_many(arena, n);
 
-	if (idx < arena->h.cap || nmi_refused() || n > arena->batch)
+	if (idx < arena->h.cap || nmi_refused() || n > arena->batch ||
+	    READ_ONCE(arena->h.drained))
 		return idx;
 	return steal(arena, n);
 }
@@ -780,9 +794,11 @@ void atomic_arena_reset(struct atomic_arena *arena)
 		WRITE_ONCE(arena->high_water, used);
 	poison_slots(arena, taken(arena));
 	atomic_long_inc(&arena->resets);
-	if (arena->h.cpu)
+	if (arena->h.cpu) {
 		for_each_possible_cpu(cpu)
 			atomic64_set(&per_cpu_ptr(arena->h.cpu, cpu)->batch, 0);
+		WRITE_ONCE(arena->h.drained, false);
+	}
 	/* Release: the zeroing and poisoning above come before the new count. */
 	atomic_long_set_release(&arena->h.next, 0);
 }

@@ -118,6 +118,7 @@ struct atomic_arena_head {
 	/* Written by every reservation: alone on its cache line. */
 	atomic_long_t next ____cacheline_aligned_in_smp;
 	atomic_t refilling;		/* per-CPU mode: refills in flight */
+	bool drained;			/* per-CPU mode: no free slot anywhere */
 
 	/* Read-mostly after creation: stays shared in every CPU's cache. */
 	void *base ____cacheline_aligned_in_smp;

@@ -100,7 +100,7 @@ table() {
 			printf "\n"
 			for (ci = 1; ci <= nc; ci++) {
 				c = cases[ci]
-				if (c == "full")
+				if (c ~ /^full/)
 					continue
 				printf "%-14s", c
 				for (ti = 1; ti <= nt; ti++) {
@@ -114,27 +114,54 @@ table() {
 				}
 				printf "\n"
 			}
-			if (!("full" in seen_case))
-				continue
-			printf "%-14s", "full fails"
-			for (ti = 1; ti <= nt; ti++) {
-				t = threads[ti]
-				if (have["full", s, t])
-					printf " %9.1f %6s", fails["full", s, t], "M/s"
-				else
-					printf " %16s", "-"
+			# The per-CPU mode against the ordered one, and as a
+			# fraction of the no-sharing reference.
+			if (("percpu" in seen_case) && ("alloc" in seen_case)) {
+				printf "%-14s", "percpu/alloc"
+				for (ti = 1; ti <= nt; ti++) {
+					t = threads[ti]
+					v = "-"
+					if (mops["alloc", s, t] > 0)
+						v = sprintf("%.2fx", mops["percpu", s, t] / mops["alloc", s, t])
+					printf " %16s", v
+				}
+				printf "\n"
 			}
-			printf "\n%-14s", "full next-cap"
-			for (ti = 1; ti <= nt; ti++) {
-				t = threads[ti]
-				printf " %16s", have["full", s, t] ? nextx["full", s, t] : "-"
+			if (("percpu" in seen_case) && ("private" in seen_case)) {
+				printf "%-14s", "percpu/private"
+				for (ti = 1; ti <= nt; ti++) {
+					t = threads[ti]
+					v = "-"
+					if (mops["private", s, t] > 0)
+						v = sprintf("%.2f", mops["percpu", s, t] / mops["private", s, t])
+					printf " %16s", v
+				}
+				printf "\n"
 			}
-			printf "\n%-14s", "full overshoot"
-			for (ti = 1; ti <= nt; ti++) {
-				t = threads[ti]
-				printf " %16s", have["full", s, t] ? over["full", s, t] : "-"
+			for (ci = 1; ci <= nc; ci++) {
+				c = cases[ci]
+				if (c !~ /^full/)
+					continue
+				printf "%-14s", c " fails"
+				for (ti = 1; ti <= nt; ti++) {
+					t = threads[ti]
+					if (have[c, s, t])
+						printf " %9.1f %6s", fails[c, s, t], "M/s"
+					else
+						printf " %16s", "-"
+				}
+				printf "\n%-14s", c " next-cap"
+				for (ti = 1; ti <= nt; ti++) {
+					t = threads[ti]
+					printf " %16s", have[c, s, t] ? nextx[c, s, t] : "-"
+				}
+				printf "\n%-14s", c " oversh."
+				for (ti = 1; ti <= nt; ti++) {
+					t = threads[ti]
+					printf " %16s", have[c, s, t] ? over[c, s, t] : "-"
+				}
+				printf "\n"
 			}
-			printf "\n"
 		}
 	}' "$1"
 }
@@ -180,7 +207,7 @@ plot() {
 				# threads and Mops/s (full: failed calls M/s)
 				awk -F, -v s="$s" -v c="$c" '
 				NR > 1 && $1 == c && $2 == s {
-					v = c == "full" ? $8 : $4
+					v = c ~ /^full/ ? $8 : $4
 					if (v != "" && v > 0)
 						print $3, v
 				}' "$csv" | sort -n >"$f"
@@ -193,11 +220,11 @@ plot() {
 				go) style="lc rgb '#1f77b4' lw 1.5 pt 11" ;;
 				malloc) style="lc rgb '#9467bd' lw 1.5 pt 13" ;;
 				private) style="lc rgb '#8c564b' lw 1.5 pt 3" ;;
-				full) style="lc rgb '#7f7f7f' lw 1.5 dt 2 pt 1" ;;
+				full*) style="lc rgb '#7f7f7f' lw 1.5 dt 2 pt 1" ;;
 				*) style="lw 1.5" ;;
 				esac
 				title=$c
-				[[ $c == full ]] && title="full: failed calls"
+				[[ $c == full* ]] && title="$c: failed calls"
 				printf "%s '%s' using 1:2 with linespoints %s title '%s'" \
 					"$sep" "$f" "$style" "$title"
 				sep=", \\

@@ -101,6 +101,10 @@ enum bench_case {
 	C_MALLOC,
 	C_PRIVATE,
 	C_FULL,
+	C_PERCPU,
+	C_TYPED,
+	C_TYPED_PERCPU,
+	C_FULL_PERCPU,
 	NR_CASES
 };
 
@@ -113,7 +117,22 @@ static const char *const case_names[NR_CASES] = {
 	[C_MALLOC] = "malloc",
 	[C_PRIVATE] = "private",
 	[C_FULL] = "full",
+	[C_PERCPU] = "percpu",
+	[C_TYPED] = "typed",
+	[C_TYPED_PERCPU] = "typed_percpu",
+	[C_FULL_PERCPU] = "full_percpu",
 };
+
+/* The per-CPU mode's cases: their arena is created with ATOMIC_ARENA_PERCPU. */
+static bool percpu_case(enum bench_case c)
+{
+	return c == C_PERCPU || c == C_TYPED_PERCPU || c == C_FULL_PERCPU;
+}
+
+static bool full_case(enum bench_case c)
+{
+	return c == C_FULL || c == C_FULL_PERCPU;
+}
 
 /* One timed run: what the threads share. */
 struct run {
@@ -331,6 +350,55 @@ static noinline unsigned long run_alloc(struct worker *w)
 	return n;
 }
 
+/*
+ * The typed wrapper: prefix_arena_alloc() is inline, and copies the element
+ * with its size known to the compiler. One element type per size.
+ */
+#define DEFINE_TYPED(n)							\
+struct elem##n {							\
+	char b[n];							\
+};									\
+DEFINE_ATOMIC_ARENA(e##n, struct elem##n)				\
+									\
+static noinline unsigned long typed_loop_##n(struct worker *w)		\
+{									\
+	struct e##n##_arena *a = (struct e##n##_arena *)w->run->arena;	\
+	const struct elem##n *src = (const struct elem##n *)w->src;	\
+	unsigned long k = 0;						\
+									\
+	while (e##n##_arena_alloc(a, src))				\
+		k++;							\
+	return k;							\
+}
+
+DEFINE_TYPED(8)
+DEFINE_TYPED(16)
+DEFINE_TYPED(32)
+DEFINE_TYPED(64)
+DEFINE_TYPED(128)
+DEFINE_TYPED(256)
+
+static unsigned long run_typed(struct worker *w)
+{
+	switch (w->run->size) {
+	case 8:
+		return typed_loop_8(w);
+	case 16:
+		return typed_loop_16(w);
+	case 32:
+		return typed_loop_32(w);
+	case 64:
+		return typed_loop_64(w);
+	case 128:
+		return typed_loop_128(w);
+	case 256:
+		return typed_loop_256(w);
+	default:
+		/* No type of that size: the untyped call. */
+		return run_alloc(w);
+	}
+}
+
 static noinline unsigned long run_alloc_null(struct worker *w)
 {
 	struct atomic_arena *a = w->run->arena;
@@ -463,7 +531,15 @@ static void *worker_fn(void *arg)
 		w->count = run_private(w);
 		break;
 	case C_FULL:
+	case C_FULL_PERCPU:
 		w->count = run_full(w);
+		break;
+	case C_PERCPU:
+		w->count = run_alloc(w);
+		break;
+	case C_TYPED:
+	case C_TYPED_PERCPU:
+		w->count = run_typed(w);
 		break;
 	default:
 		abort();
@@ -527,8 +603,13 @@ static void run_once(enum bench_case bcase, size_t size, size_t stride,
 	case C_ALLOC_NULL:
 	case C_APPEND16:
 	case C_FULL:
-		r->arena = atomic_arena_create(ARENA_NAME, size, ELEM_ALIGN,
-					       cap);
+	case C_PERCPU:
+	case C_TYPED:
+	case C_TYPED_PERCPU:
+	case C_FULL_PERCPU:
+		r->arena = atomic_arena_create_flags(ARENA_NAME, size,
+			ELEM_ALIGN, cap,
+			percpu_case(bcase) ? ATOMIC_ARENA_PERCPU : 0);
 		if (IS_ERR(r->arena))
 			die("atomic_arena_create(%zu, %lu): %ld", size, cap,
 			    PTR_ERR(r->arena));
@@ -604,7 +685,7 @@ static void run_once(enum bench_case bcase, size_t size, size_t stride,
 			"ubench: WARNING: %s, size %zu, %u threads: %lu elements allocated, expected %lu\n",
 			case_names[bcase], size, nthreads, total, expect);
 
-	if (bcase == C_FULL) {
+	if (full_case(bcase)) {
 		wall = (end_ns - r->full_start) / 1e9;
 		s->fails_mps = fails / wall / 1e6;
 		if (late)
@@ -832,7 +913,7 @@ static void print_row(FILE *out, enum bench_case c, size_t size,
 	unsigned int i;
 
 	fprintf(out, "%s,%zu,%u,", case_names[c], size, nthreads);
-	if (c != C_FULL) {
+	if (!full_case(c)) {
 		for (i = 0; i < rounds; i++)
 			v[i] = s[i].mops;
 		fprintf(out, "%.3f,", median(v, rounds));
@@ -851,6 +932,15 @@ static void print_row(FILE *out, enum bench_case c, size_t size,
 	}
 	fprintf(out, "%s\n", cpu_model);
 	fflush(out);
+}
+
+static unsigned int max_threads(void)
+{
+	unsigned int i, m = 1;
+
+	for (i = 0; i < nr_threads_list; i++)
+		m = max(m, threads_list[i]);
+	return m;
 }
 
 static unsigned long default_cap(size_t stride)
@@ -946,6 +1036,8 @@ int main(int argc, char **argv)
 			die("%s: %s", csv, strerror(errno));
 	}
 
+	/* Possible CPUs: the main thread's and one per worker, as a kernel's. */
+	shim_set_nr_cpus(min(max_threads() + 1, (unsigned int)SHIM_NR_CPUS));
 	if (shim_module_init())
 		die("module init failed");
 	shim_set_cpu(0);

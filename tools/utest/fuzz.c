@@ -5,34 +5,47 @@
  * Each input is a program. Its bytes, read in order by a small cursor,
  * first create an arena, then choose calls until they run out:
  *
- * - atomic_arena_create() with a name from a table of good and bad ones
- *   (NULL, "", "a/b", ".", "..", "arenas", "fail_create", 31 and 32
+ * - atomic_arena_create(), atomic_arena_create_flags() (0, the per-CPU
+ *   mode ATOMIC_ARENA_PERCPU, or unknown flags) and the typed wrapper's
+ *   fz_arena_create{,_flags}() with a name from a table of good and bad
+ *   ones (NULL, "", "a/b", ".", "..", "arenas", "fail_create", 31 and 32
  *   bytes, "f0".."f3", names of live arenas), element sizes, alignments
  *   and capacities from tables of edge values (0, SIZE_MAX, LONG_MAX / 2
- *   and one more, ULONG_MAX, 3, 8192, ...) or small random ones; sometimes
- *   with little MemAvailable (shim_set_mem_available()), or with the k-th
- *   allocation of the create failing (atomic_arena/fail_create: k = 1 the
- *   arena, 2 its statistics, 3 its storage);
+ *   and one more, 2^47 and around, ULONG_MAX, 3, 8192, ...) or small
+ *   random ones; sometimes with little MemAvailable
+ *   (shim_set_mem_available()), or with the k-th allocation of the create
+ *   failing (atomic_arena/fail_create: k = 1 the arena, 2 its statistics,
+ *   3 its storage, 4 the per-CPU batches, which only a per-CPU arena has);
  * - alloc() with an object or NULL, append() with objects or NULL and
- *   reserve(), with counts of 0, 1, 2, around the room left, the capacity
- *   and ULONG_MAX; reset(), clear(), len(), cap(), elem_size(), at() at
- *   and around len(), index() of slot starts, of pointers inside a slot,
- *   NULL, below and past the storage, and into another arena; writes into
+ *   reserve(), with counts of 0, 1, 2, around the room left, the batch
+ *   size, a CPU's batch, the capacity and ULONG_MAX, untyped or through
+ *   the typed wrapper (fz_arena_alloc() is the inline fast path) on the
+ *   arenas whose element is struct fz_elem; reset(), clear(), len(),
+ *   cap(), elem_size(), at() at and around len(), the shared counter and
+ *   the CPUs' batches, index() of slot starts, of pointers inside a slot,
+ *   NULL, below and past the storage, and into another arena;
+ *   next_used() and a whole atomic_arena_for_each() walk; writes into
  *   slots in use (padding included, so that the zeroing of the whole
  *   stride by append(NULL) and clear() shows); reads of
  *   atomic_arena/<name>/stats and atomic_arena/arenas in chunks of any
- *   size; destroy and re-create; another "CPU" for the per-CPU counters.
+ *   size; destroy and re-create; another "CPU" (0..FUZZ_CPUS - 1, the
+ *   possible CPUs), for the per-CPU counters and batches.
  *
  * A sequential model of each arena says what every call must return: the
- * error of each create, in the order of atomic_arena_create()'s checks
- * (-EINVAL, -EOVERFLOW, -EEXIST, -ENOMEM), every slot's address (base +
- * idx * stride, aligned as asked), the contents of the whole storage after
- * each call, and every field of debugfs. Any difference is printed and
- * abort()ed on, which libFuzzer reports as a crash; so is a leak
- * (shim_allocations() not back where it was once every arena of the input
- * is destroyed) or a debugfs directory left behind. ASan and UBSan watch
- * the rest: names and objects are handed over in buffers of exactly their
- * size, and a name is freed as soon as the create returns.
+ * error of each create, in the order of atomic_arena_create_flags()'s
+ * checks (-EINVAL, -EOVERFLOW, -EEXIST, -ENOMEM), every slot's index and
+ * address (base + idx * stride, aligned as asked), which slots are handed
+ * out, the contents of the whole storage after each call, and every field
+ * of debugfs. A per-CPU arena is deterministic with one thread: the model
+ * keeps the shared counter and each possible CPU's batch (first free slot,
+ * slots left) and takes, refills and steals as the kernel-doc of
+ * atomic_arena_create_flags() says, with the batch size of the number of
+ * possible CPUs that LLVMFuzzerInitialize() sets. Any difference is
+ * printed and abort()ed on, which libFuzzer reports as a crash; so is a
+ * leak (shim_allocations() not back where it was once every arena of the
+ * input is destroyed) or a debugfs directory left behind. ASan and UBSan
+ * watch the rest: names and objects are handed over in buffers of exactly
+ * their size, and a name is freed as soon as the create returns.
  *
  * Storage is kept small: MemAvailable is 16 GiB while an input runs, so
  * a larger arena is -ENOMEM before anything is allocated, and a create
@@ -67,6 +80,34 @@
 #define MEM_PAGES	((long)BIT(22))	/* 16 GiB: MemAvailable in an input */
 #define NAME31		"abcdefghijklmnopqrstuvwxyz01234"
 #define NAME32		"abcdefghijklmnopqrstuvwxyz012345"
+/* The possible CPUs (shim_set_nr_cpus()); calls are made on CPUs below. */
+#define FUZZ_CPUS	4
+/*
+ * Largest per-CPU capacity, as the code checks it: S64_MAX >> 16, so that
+ * (slot index << 16) of a batch's first slot, which reaches the capacity,
+ * fits in an s64. (The kernel-doc says "at most 2^47 slots": one more.)
+ */
+#define PERCPU_MAX	(BIT(47) - 1)
+
+/*
+ * The typed wrapper's element: 12 bytes without padding, so that the
+ * structure copy of fz_arena_alloc() writes what a memcpy() would.
+ */
+struct fz_elem {
+	u32 a;
+	u16 b;
+	u8 c[6];
+};
+
+DEFINE_ATOMIC_ARENA(fz, struct fz_elem)
+
+/* How an arena is created. */
+enum create_api {
+	API_CREATE,		/* atomic_arena_create() */
+	API_FLAGS,		/* atomic_arena_create_flags() */
+	API_TYPED,		/* fz_arena_create() */
+	API_TYPED_FLAGS,	/* fz_arena_create_flags() */
+};
 
 /* The input, read from the front; zeroes once it runs out. */
 struct cursor {
@@ -101,9 +142,18 @@ struct model {
 	char name[ATOMIC_ARENA_NAME_MAX + 1];
 	unsigned long seq;		/* creation order: rows of "arenas" */
 	size_t elem_size, align, stride;
-	unsigned long cap, next;
+	unsigned int flags;		/* as created */
+	enum create_api api;
+	bool percpu;			/* ATOMIC_ARENA_PERCPU */
+	unsigned long batch;		/* per-CPU: slots per refill, else 0 */
+	unsigned long cap;
+	unsigned long next;		/* the shared counter, <= cap here */
+	unsigned long len;		/* slots handed out */
+	/* Per-CPU: each possible CPU's batch, free slots [pos, pos + left). */
+	unsigned long pos[FUZZ_CPUS], left[FUZZ_CPUS];
 	unsigned long high_water, resets;
 	unsigned long allocs, alloc_fails, bulk, bulk_fails;
+	bool *used;			/* per slot: handed out */
 	unsigned char *mem;		/* the storage: cap * stride bytes */
 	bool *pad_zero;			/* per slot: padding known to be 0 */
 	unsigned long pad_unknown;	/* slots whose padding is not */
@@ -114,6 +164,7 @@ static struct model arenas[MAX_ARENAS];
 static unsigned long create_seq;
 static long mem_pages;
 static struct fault_attr *fail_create;
+static unsigned int cur_cpu;		/* the calling thread's CPU */
 static bool trace;
 static unsigned long step;
 
@@ -133,8 +184,9 @@ static void __printf(2, 3) fail(const struct model *m, const char *fmt, ...)
 		fprintf(stderr, " (arena '%s': elem_size %zu align %zu",
 			m->name, m->elem_size, m->align);
 	if (m)
-		fprintf(stderr, " stride %zu cap %lu next %lu)", m->stride,
-			m->cap, m->next);
+		fprintf(stderr, " stride %zu cap %lu %s batch %lu next %lu len %lu; cpu %u)",
+			m->stride, m->cap, m->percpu ? "percpu" : "ordered",
+			m->batch, m->next, m->len, cur_cpu);
 	fputs(": ", stderr);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
@@ -155,6 +207,131 @@ static void fill(void *buf, size_t len, u64 seed)
 		x ^= x << 17;
 		*p++ = x >> 56;
 	}
+}
+
+/* --- the model of taking slots ---------------------------------------- */
+
+/* Free slots sitting in CPUs' batches. */
+static unsigned long m_held(const struct model *m)
+{
+	unsigned long held = 0;
+	int cpu;
+
+	for (cpu = 0; cpu < FUZZ_CPUS; cpu++)
+		held += m->left[cpu];
+	return held;
+}
+
+/* Whether slot @idx is handed out. */
+static bool m_used(const struct model *m, unsigned long idx)
+{
+	return idx < m->cap && m->used[idx];
+}
+
+/* The first slot handed out at or after @idx, or the capacity. */
+static unsigned long m_next_used(const struct model *m, unsigned long idx)
+{
+	for (; idx < m->next; idx++)
+		if (m->used[idx])
+			return idx;
+	return m->cap;
+}
+
+/* Take @n slots from the front of @cpu's batch, if it has that many. */
+static bool m_batch_take(struct model *m, int cpu, unsigned long n,
+			 unsigned long *idx)
+{
+	if (m->left[cpu] < n)
+		return false;
+	*idx = m->pos[cpu];
+	m->pos[cpu] += n;
+	m->left[cpu] -= n;
+	return true;
+}
+
+/* The shared counter is used up: the first CPU's batch with @n slots. */
+static bool m_steal(struct model *m, unsigned long n, unsigned long *idx)
+{
+	int cpu;
+
+	for (cpu = 0; cpu < FUZZ_CPUS; cpu++)
+		if (m_batch_take(m, cpu, n, idx))
+			return true;
+	return false;
+}
+
+/*
+ * Which @n contiguous slots (n >= 1) a take on the current CPU must get:
+ * the first one's index, or the capacity when it must fail. Moves the
+ * model's counter and batches, not yet its slots in use (m_hand_out()).
+ */
+static unsigned long m_take(struct model *m, unsigned long n)
+{
+	unsigned long idx, k;
+
+	if (!m->percpu || n > 1) {
+		/* The shared counter first, all or nothing. */
+		if (n <= m->cap - m->next) {
+			idx = m->next;
+			m->next += n;
+			return idx;
+		}
+		if (m->percpu && n <= m->batch && m_steal(m, n, &idx))
+			return idx;
+		return m->cap;
+	}
+	if (m_batch_take(m, cur_cpu, 1, &idx))
+		return idx;
+	/* Refill: the caller gets the batch's first slot. */
+	k = min(m->batch, m->cap - m->next);
+	if (k) {
+		idx = m->next;
+		m->next += k;
+		if (k > 1) {
+			m->pos[cur_cpu] = idx + 1;
+			m->left[cur_cpu] = k - 1;
+		}
+		return idx;
+	}
+	return m_steal(m, 1, &idx) ? idx : m->cap;
+}
+
+/* Slots [@idx, @idx + @n) are handed out. */
+static void m_hand_out(struct model *m, unsigned long idx, unsigned long n)
+{
+	unsigned long i;
+
+	for (i = idx; i < idx + n; i++) {
+		if (m->used[i])
+			fail(m, "model: slot %lu handed out twice", i);
+		m->used[i] = true;
+	}
+	m->len += n;
+}
+
+/* Every slot free again and every batch empty; @high_water first. */
+static void m_reset(struct model *m)
+{
+	if (m->len > m->high_water)
+		m->high_water = m->len;
+	memset(m->used, 0, m->next * sizeof(*m->used));
+	memset(m->pos, 0, sizeof(m->pos));
+	memset(m->left, 0, sizeof(m->left));
+	m->next = 0;
+	m->len = 0;
+	m->resets++;
+}
+
+/* The arenas whose element is struct fz_elem: typed calls too. */
+static bool m_typed(const struct model *m)
+{
+	return m->elem_size == sizeof(struct fz_elem) &&
+	       m->align == __alignof__(struct fz_elem);
+}
+
+static struct fz_arena *typed(const struct model *m)
+{
+	return (struct fz_arena *)m->a;
 }
 
 /* --- create ------------------------------------------------------------ */
@@ -185,7 +362,15 @@ static const size_t aligns[] = {
 
 static const unsigned long max_elems[] = {
 	0, 1, 2, 3, 64, 1000, 4096, LONG_MAX / 2, LONG_MAX / 2 + 1,
-	LONG_MAX, ULONG_MAX, ULONG_MAX / 4096,
+	LONG_MAX, ULONG_MAX, ULONG_MAX / 4096, PERCPU_MAX, PERCPU_MAX + 1,
+	PERCPU_MAX + 2, 4 * FUZZ_CPUS - 1, 4 * FUZZ_CPUS,
+	4 * FUZZ_CPUS * ATOMIC_ARENA_BATCH_MAX,
+	4 * FUZZ_CPUS * ATOMIC_ARENA_BATCH_MAX + 4 * FUZZ_CPUS,
+};
+
+/* Unknown flags: -EINVAL, with or without ATOMIC_ARENA_PERCPU. */
+static const unsigned int bad_flags[] = {
+	0x2, 0x3, 0x4, 0x100, 0x80000000U, 0x80000001U, ~0U,
 };
 
 static const long low_mem_pages[] = { 0, 1, 2, 3, 16, 255 };
@@ -205,7 +390,21 @@ static unsigned long pick_max_elems(struct cursor *c)
 
 	if (v % 4 == 0)
 		return max_elems[(v / 4) % ARRAY_SIZE(max_elems)];
+	/* Sometimes large enough for batches of up to 64 slots. */
+	if (v % 4 == 1)
+		return take(c, 2) % 4200 + 1;
 	return take8(c) % 64 + 1;
+}
+
+static unsigned int pick_flags(struct cursor *c)
+{
+	unsigned int v = take8(c);
+
+	if (v % 8 < 3)
+		return 0;
+	if (v % 8 < 7)
+		return ATOMIC_ARENA_PERCPU;
+	return bad_flags[(v / 8) % ARRAY_SIZE(bad_flags)];
 }
 
 static struct model *find_live(const char *name)
@@ -219,11 +418,12 @@ static struct model *find_live(const char *name)
 }
 
 /*
- * What atomic_arena_create() must return, from its kernel-doc: 0 or an
- * error. Sizes in 128 bits, so that the model needs no overflow checks.
+ * What atomic_arena_create_flags() must return, from its kernel-doc, when
+ * no allocation fails: 0 or an error. Sizes in 128 bits, so that the model
+ * needs no overflow checks.
  */
 static int create_expect(const struct name_case *nc, size_t elem_size,
-			 size_t align, unsigned long max, int fault,
+			 size_t align, unsigned long max, unsigned int flags,
 			 __uint128_t *stride, __uint128_t *bytes)
 {
 	bool align_ok = false;
@@ -233,11 +433,14 @@ static int create_expect(const struct name_case *nc, size_t elem_size,
 		align_ok |= align == 1UL << k;
 	*stride = 0;
 	*bytes = 0;
-	if (!nc->valid || !elem_size || !max || !align_ok)
+	if (!nc->valid || !elem_size || !max || !align_ok ||
+	    (flags & ~ATOMIC_ARENA_PERCPU))
 		return -EINVAL;
 	*stride = ((__uint128_t)elem_size + align - 1) / align * align;
 	*bytes = *stride * max;
-	if (max > LONG_MAX / 2 || *stride > SIZE_MAX || *bytes > SIZE_MAX)
+	if (max > LONG_MAX / 2 ||
+	    ((flags & ATOMIC_ARENA_PERCPU) && max > PERCPU_MAX) ||
+	    *stride > SIZE_MAX || *bytes > SIZE_MAX)
 		return -EOVERFLOW;
 	if (find_live(nc->name))
 		return -EEXIST;
@@ -247,16 +450,39 @@ static int create_expect(const struct name_case *nc, size_t elem_size,
 	 */
 	if (*bytes / PAGE_SIZE > (unsigned long)mem_pages)
 		return -ENOMEM;
-	if (fault)
-		return -ENOMEM;
 	return 0;
 }
 
-static const char *const fault_what[] = { NULL, "arena", "stats", "storage" };
+static const char *const fault_what[] = {
+	NULL, "arena", "stats", "storage", "batches",
+};
 
-static void create_one(const struct name_case *nc, size_t elem_size,
-		       size_t align, unsigned long max, int fault)
+static struct atomic_arena *call_create(const char *name, size_t elem_size,
+					size_t align, unsigned long max,
+					unsigned int flags,
+					enum create_api api)
 {
+	switch (api) {
+	case API_CREATE:
+		return atomic_arena_create(name, elem_size, align, max);
+	case API_FLAGS:
+		return atomic_arena_create_flags(name, elem_size, align, max,
+						 flags);
+	case API_TYPED:
+		return fz_arena_untyped(fz_arena_create(name, max));
+	default:
+		return fz_arena_untyped(fz_arena_create_flags(name, max,
+							      flags));
+	}
+}
+
+/* @api API_CREATE and API_TYPED take no flags: @flags is 0 then. */
+static void create_one(const struct name_case *nc, size_t elem_size,
+		       size_t align, unsigned long max, unsigned int flags,
+		       enum create_api api, int fault)
+{
+	bool percpu = flags & ATOMIC_ARENA_PERCPU, fires;
+	int nallocs = 2 + percpu;	/* statistics, storage, batches */
 	__uint128_t stride, bytes;
 	struct atomic_arena *a;
 	struct model *m = NULL;
@@ -267,22 +493,30 @@ static void create_one(const struct name_case *nc, size_t elem_size,
 	for (i = 0; i < MAX_ARENAS && !m; i++)
 		if (!arenas[i].a)
 			m = &arenas[i];
-	want = create_expect(nc, elem_size, align, max, fault, &stride,
+	want = create_expect(nc, elem_size, align, max, flags, &stride,
 			     &bytes);
 	if (!want && bytes > STORAGE_MAX) {
 		/* Too big for the fuzzer: fewer slots, or none at all. */
 		if (stride > STORAGE_MAX)
 			return;
 		max = STORAGE_MAX / stride;
-		want = create_expect(nc, elem_size, align, max, fault,
+		want = create_expect(nc, elem_size, align, max, flags,
 				     &stride, &bytes);
 	}
+	/*
+	 * The fault fires only once the cheap checks have passed, and only
+	 * for an allocation that the create makes: the batches are the
+	 * per-CPU mode's.
+	 */
+	fires = !want && fault && (fault <= 3 || percpu);
+	if (fires)
+		want = -ENOMEM;
 	if (!want && !m)
 		return;		/* every entry in use */
 
-	TRACE("create(\"%s\", %zu, %zu, %lu) mem_pages %ld fault %d: want %d",
-	      nc->name ? nc->name : "(null)", elem_size, align, max,
-	      mem_pages, fault, want);
+	TRACE("create(\"%s\", %zu, %zu, %lu, %#x) api %d mem_pages %ld fault %d: want %d",
+	      nc->name ? nc->name : "(null)", elem_size, align, max, flags,
+	      api, mem_pages, fault, want);
 	if (fault) {
 		fail_create->probability = 100;
 		fail_create->space = fault;
@@ -295,7 +529,7 @@ static void create_one(const struct name_case *nc, size_t elem_size,
 		if (!name)
 			abort();
 	}
-	a = atomic_arena_create(name, elem_size, align, max);
+	a = call_create(name, elem_size, align, max, flags, api);
 	free(name);
 	if (fault) {
 		long times = fail_create->times;
@@ -304,9 +538,7 @@ static void create_one(const struct name_case *nc, size_t elem_size,
 		fail_create->space = 0;
 		snprintf(what, sizeof(what), "failing the %s allocation",
 			 fault_what[fault]);
-		/* The fault fires only once the cheap checks have passed. */
-		if (want == -ENOMEM &&
-		    bytes / PAGE_SIZE <= (unsigned long)mem_pages) {
+		if (fires) {
 			if (times != 0 || !shim_log_contains(what))
 				fail(NULL, "create(\"%s\"): no \"%s\" (times %ld)",
 				     nc->name, what, times);
@@ -334,11 +566,12 @@ static void create_one(const struct name_case *nc, size_t elem_size,
 	}
 
 	if (IS_ERR_OR_NULL(a))
-		fail(NULL, "create(\"%s\", %zu, %zu, %lu) = %ld, want an arena",
-		     nc->name, elem_size, align, max, PTR_ERR(a));
-	if (shim_allocations() != before + 2)
-		fail(NULL, "create(\"%s\"): %ld allocations, want %ld (storage and statistics)",
-		     nc->name, shim_allocations(), before + 2);
+		fail(NULL, "create(\"%s\", %zu, %zu, %lu, %#x) = %ld, want an arena",
+		     nc->name, elem_size, align, max, flags, PTR_ERR(a));
+	if (shim_allocations() != before + nallocs)
+		fail(NULL, "create(\"%s\"): %ld allocations, want %ld (storage, statistics%s)",
+		     nc->name, shim_allocations(), before + nallocs,
+		     percpu ? ", batches" : "");
 	memset(m, 0, sizeof(*m));
 	m->a = a;
 	snprintf(m->name, sizeof(m->name), "%s", nc->name);
@@ -346,10 +579,22 @@ static void create_one(const struct name_case *nc, size_t elem_size,
 	m->elem_size = elem_size;
 	m->align = align;
 	m->stride = stride;
+	m->flags = flags;
+	m->api = api;
+	m->percpu = percpu;
+	/* About a quarter of the capacity per possible CPU, 1 to 64. */
+	if (percpu) {
+		m->batch = max / (4 * FUZZ_CPUS);
+		if (m->batch < 1)
+			m->batch = 1;
+		if (m->batch > ATOMIC_ARENA_BATCH_MAX)
+			m->batch = ATOMIC_ARENA_BATCH_MAX;
+	}
 	m->cap = max;
 	m->mem = calloc(bytes, 1);
 	m->pad_zero = malloc(max * sizeof(*m->pad_zero));
-	if (!m->mem || !m->pad_zero)
+	m->used = calloc(max, sizeof(*m->used));
+	if (!m->mem || !m->pad_zero || !m->used)
 		abort();
 	memset(m->pad_zero, 1, max * sizeof(*m->pad_zero));
 	snprintf(what, sizeof(what), "atomic_arena/%s/stats", m->name);
@@ -360,10 +605,21 @@ static void create_one(const struct name_case *nc, size_t elem_size,
 static void op_create(struct cursor *c, int mode)
 {
 	const struct name_case *nc = &names[take8(c) % ARRAY_SIZE(names)];
-	size_t elem_size = pick_elem_size(c);
-	size_t align = aligns[take8(c) % ARRAY_SIZE(aligns)];
-	unsigned long max = pick_max_elems(c);
+	unsigned int flags = pick_flags(c), v = take8(c) % 8;
+	enum create_api api = v == 0 ? API_CREATE : v == 1 ? API_TYPED :
+			      v < 6 ? API_FLAGS : API_TYPED_FLAGS;
+	size_t elem_size = sizeof(struct fz_elem);
+	size_t align = __alignof__(struct fz_elem);
+	unsigned long max;
 	int fault = 0, i;
+
+	if (api == API_CREATE || api == API_FLAGS) {
+		elem_size = pick_elem_size(c);
+		align = aligns[take8(c) % ARRAY_SIZE(aligns)];
+	}
+	if (api == API_CREATE || api == API_TYPED)
+		flags = 0;
+	max = pick_max_elems(c);
 
 	/* All entries taken: try a live name, for -EEXIST. */
 	for (i = 0; i < MAX_ARENAS && arenas[i].a; i++)
@@ -376,12 +632,12 @@ static void op_create(struct cursor *c, int mode)
 		nc = &live;
 	}
 	if (mode == 1) {
-		fault = take8(c) % 3 + 1;
+		fault = take8(c) % 4 + 1;
 	} else if (mode == 2) {
 		mem_pages = low_mem_pages[take8(c) % ARRAY_SIZE(low_mem_pages)];
 		shim_set_mem_available(mem_pages);
 	}
-	create_one(nc, elem_size, align, max, fault);
+	create_one(nc, elem_size, align, max, flags, api, fault);
 	if (mode == 2) {
 		mem_pages = MEM_PAGES;
 		shim_set_mem_available(mem_pages);
@@ -413,7 +669,7 @@ static void check_storage(struct model *m)
 			if (p[i * stride + j] == m->mem[i * stride + j])
 				continue;
 			fail(m, "slot %lu (%s) byte %zu is 0x%02x, want 0x%02x",
-			     i, i < m->next ? "in use" : "free", j,
+			     i, m->used[i] ? "in use" : "free", j,
 			     p[i * stride + j], m->mem[i * stride + j]);
 		}
 	}
@@ -423,8 +679,11 @@ static void check_arena(struct model *m)
 {
 	unsigned long len = atomic_arena_len(m->a);
 
-	if (len != m->next)
-		fail(m, "len() = %lu, want %lu", len, m->next);
+	/* The model's own books: taken from the counter, less held. */
+	if (m->len != m->next - m_held(m))
+		fail(m, "model: %lu handed out, %lu held", m->len, m_held(m));
+	if (len != m->len)
+		fail(m, "len() = %lu, want %lu", len, m->len);
 	if (atomic_arena_cap(m->a) != m->cap)
 		fail(m, "cap() = %lu", atomic_arena_cap(m->a));
 	if (atomic_arena_elem_size(m->a) != m->elem_size)
@@ -457,10 +716,13 @@ static void check_slot_ptr(struct model *m, const char *what, void *p,
 
 /* --- calls on an arena ------------------------------------------------ */
 
-static void op_alloc(struct cursor *c, struct model *m, bool null)
+/* alloc(obj or NULL); fz_arena_alloc(), the inline path, when @typed. */
+static void op_alloc(struct cursor *c, struct model *m, bool null,
+		     bool typed_call)
 {
+	bool tc = typed_call && m_typed(m);
+	unsigned long idx = m_take(m, 1);
 	unsigned char *obj = NULL;
-	bool ok = m->next < m->cap;
 	void *p;
 
 	if (!null) {
@@ -469,21 +731,27 @@ static void op_alloc(struct cursor *c, struct model *m, bool null)
 			abort();
 		fill(obj, m->elem_size, take(c, 2));
 	}
-	TRACE("alloc('%s', %s): want %s", m->name, null ? "NULL" : "obj",
-	      ok ? "slot" : "NULL");
-	p = atomic_arena_alloc(m->a, obj);
-	if (!ok) {
+	TRACE("%salloc('%s', %s) on cpu %u: want %s%lu", tc ? "fz_arena_" : "",
+	      m->name, null ? "NULL" : "obj", cur_cpu,
+	      idx < m->cap ? "slot " : "NULL, ", idx);
+	if (tc)
+		p = fz_arena_alloc(typed(m), (const struct fz_elem *)obj);
+	else
+		p = atomic_arena_alloc(m->a, obj);
+	if (idx == m->cap) {
 		if (p)
-			fail(m, "alloc() = %p on a full arena", p);
+			fail(m, "alloc() = %p (slot %ld) on a full arena", p,
+			     m->base ? (long)(((uintptr_t)p - m->base) /
+					      m->stride) : -1L);
 		m->alloc_fails++;
 	} else {
-		check_slot_ptr(m, "alloc()", p, m->next);
+		check_slot_ptr(m, tc ? "fz_arena_alloc()" : "alloc()", p,
+			       idx);
 		if (obj)
-			memcpy(m->mem + m->next * m->stride, obj,
-			       m->elem_size);
+			memcpy(m->mem + idx * m->stride, obj, m->elem_size);
 		else
-			memset(m->mem + m->next * m->stride, 0, m->elem_size);
-		m->next++;
+			memset(m->mem + idx * m->stride, 0, m->elem_size);
+		m_hand_out(m, idx, 1);
 		m->allocs++;
 	}
 	free(obj);
@@ -493,7 +761,7 @@ static unsigned long pick_n(struct cursor *c, const struct model *m)
 {
 	unsigned long room = m->cap - m->next;
 
-	switch (take8(c) % 12) {
+	switch (take8(c) % 16) {
 	case 0:
 		return 0;
 	case 1:
@@ -514,17 +782,30 @@ static unsigned long pick_n(struct cursor *c, const struct model *m)
 		return ULONG_MAX;
 	case 9:
 		return LONG_MAX / 2 + 1;
+	case 10:
+		return m->batch;		/* 0 for an ordered arena */
+	case 11:
+		return m->batch + 1;
+	case 12:
+		return m->left[take8(c) % FUZZ_CPUS];
+	case 13:
+		return m->left[take8(c) % FUZZ_CPUS] + 1;
 	default:
 		return take8(c) % 70;
 	}
 }
 
-/* append(objs or NULL, n), or reserve(n) when @reserve. */
+/*
+ * append(objs or NULL, n), or reserve(n) when @reserve; through the typed
+ * wrapper when @typed_call.
+ */
 static void op_bulk(struct cursor *c, struct model *m, bool null,
-		    bool reserve)
+		    bool reserve, bool typed_call)
 {
+	bool tc = typed_call && m_typed(m);
 	unsigned long n = pick_n(c, m);
-	bool ok = n && n <= m->cap - m->next;
+	unsigned long idx = n ? m_take(m, n) : m->cap;
+	bool ok = idx < m->cap;
 	unsigned char *objs = NULL, *slot0;
 	size_t size = m->elem_size, len;
 	unsigned long i;
@@ -539,11 +820,17 @@ static void op_bulk(struct cursor *c, struct model *m, bool null,
 			abort();
 		fill(objs, len, take(c, 2));
 	}
-	TRACE("%s('%s', %s, %lu): want %s", reserve ? "reserve" : "append",
-	      m->name, reserve ? "-" : null ? "NULL" : "objs", n,
-	      !n ? "ZERO_SIZE_PTR" : ok ? "slots" : "NULL");
-	p = reserve ? atomic_arena_reserve(m->a, n) :
-		      atomic_arena_append(m->a, objs, n);
+	TRACE("%s%s('%s', %s, %lu) on cpu %u: want %s %lu",
+	      tc ? "fz_arena_" : "", reserve ? "reserve" : "append",
+	      m->name, reserve ? "-" : null ? "NULL" : "objs", n, cur_cpu,
+	      !n ? "ZERO_SIZE_PTR" : ok ? "slots from" : "NULL", idx);
+	if (tc)
+		p = reserve ? fz_arena_reserve(typed(m), n) :
+			      fz_arena_append(typed(m),
+					      (const struct fz_elem *)objs, n);
+	else
+		p = reserve ? atomic_arena_reserve(m->a, n) :
+			      atomic_arena_append(m->a, objs, n);
 	if (!n) {
 		if (p != ZERO_SIZE_PTR)
 			fail(m, "%s(0) = %p, want ZERO_SIZE_PTR",
@@ -555,15 +842,14 @@ static void op_bulk(struct cursor *c, struct model *m, bool null,
 			     m->cap - m->next);
 		m->bulk_fails++;
 	} else {
-		check_slot_ptr(m, reserve ? "reserve()" : "append()", p,
-			       m->next);
-		slot0 = m->mem + m->next * m->stride;
+		check_slot_ptr(m, reserve ? "reserve()" : "append()", p, idx);
+		slot0 = m->mem + idx * m->stride;
 		if (reserve) {
 			/* The slots keep what they held. */
 		} else if (null) {
 			/* The code zeroes whole strides, padding included. */
 			memset(slot0, 0, n * m->stride);
-			for (i = m->next; i < m->next + n; i++) {
+			for (i = idx; i < idx + n; i++) {
 				m->pad_unknown -= !m->pad_zero[i];
 				m->pad_zero[i] = true;
 			}
@@ -572,32 +858,36 @@ static void op_bulk(struct cursor *c, struct model *m, bool null,
 				memcpy(slot0 + i * m->stride, objs + i * size,
 				       size);
 		}
-		m->next += n;
+		m_hand_out(m, idx, n);
 		m->bulk++;
 	}
 	free(objs);
 }
 
-static void op_reset(struct model *m, bool clear)
+static void op_reset(struct model *m, bool clear, bool typed_call)
 {
+	bool tc = typed_call && m_typed(m);
 	unsigned long i;
 
-	TRACE("%s('%s') with %lu in use", clear ? "clear" : "reset", m->name,
-	      m->next);
+	TRACE("%s%s('%s') with %lu in use, %lu taken", tc ? "fz_arena_" : "",
+	      clear ? "clear" : "reset", m->name, m->len, m->next);
 	if (clear) {
-		atomic_arena_clear(m->a);
+		if (tc)
+			fz_arena_clear(typed(m));
+		else
+			atomic_arena_clear(m->a);
+		/* Every slot taken from the counter, held ones too. */
 		memset(m->mem, 0, m->next * m->stride);
 		for (i = 0; i < m->next; i++) {
 			m->pad_unknown -= !m->pad_zero[i];
 			m->pad_zero[i] = true;
 		}
+	} else if (tc) {
+		fz_arena_reset(typed(m));
 	} else {
 		atomic_arena_reset(m->a);
 	}
-	if (m->next > m->high_water)
-		m->high_water = m->next;
-	m->resets++;
-	m->next = 0;
+	m_reset(m);
 }
 
 /* The owner of a slot in use writes into it, padding too sometimes. */
@@ -608,9 +898,12 @@ static void op_write(struct cursor *c, struct model *m)
 	size_t len;
 	void *p;
 
-	if (!m->next)
+	if (!m->len)
 		return;
-	idx = take8(c) % m->next;
+	/* A slot in use at or after a random one below the counter. */
+	idx = m_next_used(m, take8(c) % m->next);
+	if (idx == m->cap)
+		idx = m_next_used(m, 0);
 	pad = take8(c) & 1 && m->stride > m->elem_size;
 	len = pad ? m->stride : m->elem_size;
 	p = atomic_arena_at(m->a, idx);
@@ -624,12 +917,14 @@ static void op_write(struct cursor *c, struct model *m)
 	}
 }
 
-static void op_at(struct cursor *c, struct model *m)
+static void op_at(struct cursor *c, struct model *m, bool typed_call)
 {
+	bool tc = typed_call && m_typed(m);
 	unsigned long idx;
+	int cpu;
 	void *p;
 
-	switch (take8(c) % 8) {
+	switch (take8(c) % 11) {
 	case 0:
 	case 1:
 		idx = m->next ? take8(c) % m->next : 0;
@@ -649,36 +944,112 @@ static void op_at(struct cursor *c, struct model *m)
 	case 6:
 		idx = ULONG_MAX;
 		break;
+	case 7:
+		/* In a CPU's batch, or its first slot when empty. */
+		cpu = take8(c) % FUZZ_CPUS;
+		idx = m->pos[cpu] + take8(c) % (m->left[cpu] + 1);
+		break;
+	case 8:
+		/* Just before a CPU's batch. */
+		idx = m->pos[take8(c) % FUZZ_CPUS] - 1;
+		break;
+	case 9:
+		idx = m->len;
+		break;
 	default:
 		idx = take(c, 2);
 		break;
 	}
-	TRACE("at('%s', %lu)", m->name, idx);
-	p = atomic_arena_at(m->a, idx);
-	if (idx < m->next)
+	TRACE("%sat('%s', %lu)", tc ? "fz_arena_" : "", m->name, idx);
+	p = tc ? (void *)fz_arena_at(typed(m), idx) : atomic_arena_at(m->a, idx);
+	if (m_used(m, idx))
 		check_slot_ptr(m, "at()", p, idx);
 	else if (p)
-		fail(m, "at(%lu) = %p, want NULL", idx, p);
+		fail(m, "at(%lu) = %p, want NULL (%s)", idx, p,
+		     idx < m->next ? "in a batch" : "not taken");
+}
+
+/* next_used() from a random, edge or batch index. */
+static void op_next_used(struct cursor *c, struct model *m)
+{
+	unsigned long idx, got, want;
+	int cpu;
+
+	switch (take8(c) % 8) {
+	case 0:
+		idx = 0;
+		break;
+	case 1:
+	case 2:
+		idx = take8(c) % (m->next + 2);
+		break;
+	case 3:
+		cpu = take8(c) % FUZZ_CPUS;
+		idx = m->pos[cpu] + take8(c) % (m->left[cpu] + 1);
+		break;
+	case 4:
+		idx = m->next;
+		break;
+	case 5:
+		idx = m->cap - 1;
+		break;
+	case 6:
+		idx = m->cap;
+		break;
+	default:
+		idx = ULONG_MAX;
+		break;
+	}
+	want = m_next_used(m, idx);
+	TRACE("next_used('%s', %lu): want %lu", m->name, idx, want);
+	got = atomic_arena_next_used(m->a, idx);
+	if (got != want)
+		fail(m, "next_used(%lu) = %lu, want %lu", idx, got, want);
+}
+
+/* A whole atomic_arena_for_each() walk: the slots in use, in order. */
+static void op_for_each(struct model *m, bool typed_call)
+{
+	struct atomic_arena *a = typed_call && m_typed(m) ?
+				 fz_arena_untyped(typed(m)) : m->a;
+	unsigned long idx, want = m_next_used(m, 0), seen = 0;
+	void *pos;
+
+	TRACE("for_each('%s'): want %lu slots", m->name, m->len);
+	atomic_arena_for_each(a, pos, idx) {
+		if (idx != want)
+			fail(m, "for_each: slot %lu after %lu slots, want %lu",
+			     idx, seen, want);
+		check_slot_ptr(m, "for_each", pos, idx);
+		if (++seen > m->len)
+			fail(m, "for_each: more than %lu slots", m->len);
+		want = m_next_used(m, idx + 1);
+	}
+	if (idx < m->cap || want != m->cap || seen != m->len)
+		fail(m, "for_each: ended at %lu after %lu slots, want %lu slots (next %lu)",
+		     idx, seen, m->len, want);
 }
 
 /* The index that the kernel-doc promises for @p, or -EINVAL. */
 static long index_expect(const struct model *m, uintptr_t p)
 {
 	if (!m->base || p < m->base || p - m->base >= m->next * m->stride ||
-	    (p - m->base) % m->stride)
+	    (p - m->base) % m->stride ||
+	    !m_used(m, (p - m->base) / m->stride))
 		return -EINVAL;
 	return (p - m->base) / m->stride;
 }
 
-static void op_index(struct cursor *c, struct model *m)
+static void op_index(struct cursor *c, struct model *m, bool typed_call)
 {
+	bool tc = typed_call && m_typed(m);
 	uintptr_t base = m->base, p;
 	unsigned long i = m->next ? take8(c) % m->next : 0;
 	struct model *o;
 	long got, want;
 	int k;
 
-	switch (take8(c) % 10) {
+	switch (take8(c) % 11) {
 	case 0:
 	case 1:
 		p = base + i * m->stride;
@@ -706,14 +1077,23 @@ static void op_index(struct cursor *c, struct model *m)
 	case 8:
 		p = base + (int16_t)take(c, 2);
 		break;
+	case 10:
+		/* In a CPU's batch, or its end. */
+		k = take8(c) % FUZZ_CPUS;
+		p = base + (m->pos[k] + take8(c) % (m->left[k] + 1)) *
+			   m->stride;
+		break;
 	default:
 		p = (uintptr_t)&k;
 		break;
 	}
 	want = index_expect(m, p);
-	TRACE("index('%s', base + %ld): want %ld", m->name,
-	      (long)(p - base), want);
-	got = atomic_arena_index(m->a, (const void *)p);
+	TRACE("%sindex('%s', base + %ld): want %ld", tc ? "fz_arena_" : "",
+	      m->name, (long)(p - base), want);
+	if (tc)
+		got = fz_arena_index(typed(m), (const struct fz_elem *)p);
+	else
+		got = atomic_arena_index(m->a, (const void *)p);
 	if (got != want)
 		fail(m, "index(%#lx = base %#lx + %ld) = %ld, want %ld",
 		     (unsigned long)p, (unsigned long)base, (long)(p - base),

@@ -108,13 +108,22 @@ static __always_inline bool atomic64_try_cmpxchg_relaxed(atomic64_t *v,
 }
 
 /*
- * Barriers. The kernel's smp_mb__{before,after}_atomic() are compiler
- * barriers on x86, where every locked instruction is a full barrier; here
- * the atomics they order are relaxed builtins, so they are full fences
- * (an mfence on x86: a little dearer, on the refill path only).
+ * Barriers, as x86-64 kernels have them: smp_mb() is a locked add to the
+ * stack (the arena object has no red zone, as the kernel has none), and
+ * smp_mb__{before,after}_atomic() are compiler barriers, because the
+ * atomic RMW next to them is a locked instruction, itself a full barrier
+ * on x86 (the relaxed builtins above compile to the same lock-prefixed
+ * instructions). Under ThreadSanitizer they are full fences instead, the
+ * nearest it understands.
  */
+#ifdef SHIM_TSAN
 #define smp_mb()		__atomic_thread_fence(__ATOMIC_SEQ_CST)
 #define smp_mb__before_atomic()	smp_mb()
 #define smp_mb__after_atomic()	smp_mb()
+#else
+#define smp_mb()	asm volatile("lock addl $0,-4(%%rsp)" ::: "memory", "cc")
+#define smp_mb__before_atomic()	asm volatile("" ::: "memory")
+#define smp_mb__after_atomic()	asm volatile("" ::: "memory")
+#endif
 
 #endif
