@@ -389,11 +389,13 @@ static unsigned long steal(struct atomic_arena *arena, unsigned long n)
 				return idx;
 		if (!busy) {
 			/*
-			 * Nothing anywhere, and nothing can come back before a
-			 * reset: later calls may fail at once (plain: it only
-			 * ever goes from false to true between resets).
+			 * Not a slot anywhere (for a single one), and none can
+			 * come back before a reset: later calls may fail at once
+			 * (plain: it only goes from false to true between
+			 * resets).
 			 */
-			WRITE_ONCE(arena->h.drained, true);
+			if (n == 1)
+				WRITE_ONCE(arena->h.drained, true);
 			return arena->h.cap;
 		}
 		if (nmi && busy == 1 && READ_ONCE(own->refilling)) {

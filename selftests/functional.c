@@ -8,6 +8,7 @@
 #define pr_fmt(fmt) fmt
 
 #include <linux/bitmap.h>
+#include <linux/cpumask.h>
 #include <linux/delay.h>
 #include <linux/err.h>
 #include <linux/hrtimer.h>
@@ -15,6 +16,7 @@
 #include <linux/mm.h>
 #include <linux/preempt.h>
 #include <linux/slab.h>
+#include <linux/smp.h>
 #include <linux/string.h>
 
 #include "../atomic_arena.h"
@@ -952,6 +954,19 @@ static void test_no_spurious_failure(void)
 	CHECK(violations > 0);
 	atomic_arena_destroy(ops.ctx);
 
+	/* The per-CPU mode, through the same checker. */
+	ops.take = arena_take;
+	ops.ctx = atomic_arena_create_flags("mixed-percpu", 16, 8, cap,
+					    ATOMIC_ARENA_PERCPU);
+	if (CHECK(!IS_ERR(ops.ctx))) {
+		violations = run_mixed(&ops, aa_nr_workers(), rounds, &lost);
+		pr_info("# per-CPU arena: %lu spurious failures, %lu rounds not filled exactly, in %d rounds\n",
+			violations, lost, rounds);
+		CHECK(violations == 0);
+		CHECK(lost == 0);
+		atomic_arena_destroy(ops.ctx);
+	}
+
 	/* The same checker on the Go scheme: diagnostic only, it is racy. */
 	atomic_long_set(&rc.next, 0);
 	ops = (struct take_ops){
@@ -1134,6 +1149,86 @@ static void test_kasan_poisons_free_slots(void)
  * Run alone (fault_injection=1) after selftests/atomic_arena.sh armed
  * debugfs atomic_arena/fail_create to fail one of create's allocations.
  */
+/* ---------------------------------------------------------------------- */
+/* The per-CPU mode                                                        */
+
+struct on_cpu {
+	struct atomic_arena *a;
+	unsigned long n;	/* 0: alloc(NULL); else reserve(n) */
+	void *p;
+};
+
+static void on_cpu_fn(void *data)
+{
+	struct on_cpu *c = data;
+
+	c->p = c->n ? atomic_arena_reserve(c->a, c->n) :
+		      atomic_arena_alloc(c->a, NULL);
+}
+
+/* One call made on @cpu (from its IPI: hardirq context). */
+static void *take_on(int cpu, struct atomic_arena *a, unsigned long n)
+{
+	struct on_cpu c = { .a = a, .n = n };
+
+	if (smp_call_function_single(cpu, on_cpu_fn, &c, 1))
+		return NULL;
+	return c.p;
+}
+
+/*
+ * Batches of 64 (the capacity is 256 per possible CPU): slots in one CPU's
+ * batch are holes for len, at, index and for_each; once the shared counter
+ * is used up, bulk calls take one batch's slots and single calls steal the
+ * rest, so that no call fails while a slot is free.
+ */
+static void test_percpu_batches(void)
+{
+	unsigned long cap = 256 * num_possible_cpus(), idx, n = 0, i;
+	int cpu_a = cpumask_first(cpu_online_mask), cpu_b;
+	struct atomic_arena *a;
+	u8 *p, *q, *pos;
+
+	cpu_b = cpumask_next(cpu_a, cpu_online_mask);
+	if (cpu_b >= nr_cpu_ids) {
+		aa_test_skip("one online CPU: nothing to steal from");
+		return;
+	}
+	a = atomic_arena_create_flags("percpu", 8, 8, cap, ATOMIC_ARENA_PERCPU);
+	if (!CHECK(!IS_ERR(a)))
+		return;
+	p = take_on(cpu_a, a, 0);		/* slot 0; CPU A holds 1..63 */
+	q = take_on(cpu_b, a, cap - 64);	/* the shared counter's rest */
+	if (!CHECK(p && q))
+		goto out;
+	CHECK(q == p + 64 * 8);
+	CHECK(atomic_arena_len(a) == cap - 63);
+	CHECK(!atomic_arena_at(a, 1) && atomic_arena_index(a, p + 8) == -EINVAL);
+	CHECK(atomic_arena_next_used(a, 1) == 64);
+	atomic_arena_for_each(a, pos, idx) {
+		CHECK(pos == p + idx * 8 && (idx == 0 || idx >= 64));
+		n++;
+	}
+	CHECK(n == cap - 63);
+
+	CHECK(!take_on(cpu_b, a, 64));		/* 63 left, in one batch */
+	CHECK(take_on(cpu_b, a, 40) == p + 8);	/* CPU A's, in order */
+	CHECK(!take_on(cpu_b, a, 24));
+	for (i = 0; i < 23; i++)
+		CHECK(take_on(cpu_b, a, 0) == p + (41 + i) * 8);
+	CHECK(!take_on(cpu_b, a, 0));
+	CHECK(!take_on(cpu_a, a, 0));
+	CHECK(atomic_arena_len(a) == cap);
+	for (i = 0; i < cap; i++)
+		if (!CHECK(atomic_arena_at(a, i) == p + i * 8))
+			break;
+	atomic_arena_reset(a);
+	CHECK(atomic_arena_len(a) == 0);
+	CHECK(take_on(cpu_b, a, 0) == p);
+out:
+	atomic_arena_destroy(a);
+}
+
 static void test_create_injected_failure(void)
 {
 	struct atomic_arena *a;
@@ -1174,6 +1269,7 @@ const struct aa_test_case aa_functional_cases[] = {
 	{ "stride_align", test_stride_align },
 	{ "at_index_edges", test_at_index_edges },
 	{ "typed_wrapper", test_typed_wrapper },
+	{ "percpu_batches", test_percpu_batches },
 	{ "kasan_poisons_free_slots", test_kasan_poisons_free_slots },
 	{ "alloc_hardirq", test_alloc_hardirq },
 	{ "concurrent_fill", test_concurrent_fill },
