@@ -12,6 +12,14 @@
  * whole arena is recycled at once by atomic_arena_reset() (O(1)) or
  * atomic_arena_clear() (zeroes the used slots first, O(used)).
  *
+ * The per-CPU mode (ATOMIC_ARENA_PERCPU) adds a batch per CPU: one 64-bit
+ * word, pos << 16 | left, for free slots [pos, pos + left) that the CPU
+ * took from @next at once (refill()) and hands out one by one with a
+ * cmpxchg on the word. Slots in batches are taken from @next but not in
+ * use. The part of the arena that the inline fast path reads (the counter,
+ * base, stride, capacity, statistics and batches) is struct
+ * atomic_arena_head, public in atomic_arena.h; the rest is private here.
+ *
  * Concurrency contract
  * --------------------
  * - One slot is taken with a read of @next, then a single
@@ -43,6 +51,20 @@
  *   the last use of the old slots before the reset, and the reset before
  *   the next allocation (a lock, or release/acquire): allocators read
  *   @next relaxed, so that ordering is the caller's.
+ * - Per-CPU mode: every change of a CPU's batch is a cmpxchg on its word,
+ *   so a call that migrated, an interrupt on the same CPU, or another CPU
+ *   stealing from it, can only make it fail and retry, never hand a slot
+ *   out twice. Only the CPU itself, with interrupts off, fills its empty
+ *   batch (refill()), and only there: NMIs never refill (they take one
+ *   slot from @next), so nothing else can fill that word meanwhile. Once
+ *   @next is used up, a call takes from any CPU's batch (steal()); no batch
+ *   can grow any more, and @refilling counts the refills between taking a
+ *   batch from @next and publishing it, so that steal() waits for them
+ *   (full barriers order the count, @next and the batches) before it
+ *   concludes that no slot is left. An NMI cannot wait for the refill it
+ *   interrupted: it fails then, counted in holdback_fails. A single call
+ *   that found nothing anywhere marks the arena drained, and later calls
+ *   fail at once, reading only.
  * - Statistics are per-CPU counters bumped with this_cpu_inc(), so the hot
  *   path touches no shared cache line besides @next; they are summed, racily
  *   by design, only when debugfs is read.
@@ -55,7 +77,8 @@
  *
  * Limits
  * ------
- * - Capacity is fixed at creation and at most ATOMIC_ARENA_MAX_ELEMS slots;
+ * - Capacity is fixed at creation and at most ATOMIC_ARENA_MAX_ELEMS slots
+ *   (2^47 in the per-CPU mode);
  *   the storage is allocated and zeroed up front, and only if it fits in the
  *   memory available: a too-large arena is -ENOMEM, never an OOM kill.
  * - Slots cannot be freed one by one.

@@ -19,6 +19,11 @@
  *   others) they are NMI-safe as well. On the others, alloc, append and
  *   reserve called from NMI always fail (NULL) without touching the
  *   arena, as gen_pool_alloc() does.
+ * - In the per-CPU mode (atomic_arena_create_flags()) the same holds, but
+ *   that a call that finds the arena's shared counter used up waits for
+ *   refills in flight on other CPUs (a few instructions each, with
+ *   interrupts off) before it fails, and that len, at, index, for_each and
+ *   reset cost O(CPUs).
  * - The per-arena statistics (debugfs) are per-CPU counters bumped with
  *   this_cpu_inc(): on architectures that use the generic per-CPU
  *   operations, a count made from NMI may be lost. The allocations
