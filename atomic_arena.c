@@ -58,10 +58,11 @@
  *   batch (refill()), and only there: NMIs never refill (they take one
  *   slot from @next), so nothing else can fill that word meanwhile. Once
  *   @next is used up, a call takes from any CPU's batch (steal()); no batch
- *   can grow any more, and @refilling counts the refills between taking a
- *   batch from @next and publishing it, so that steal() waits for them
- *   (full barriers order the count, @next and the batches) before it
- *   concludes that no slot is left. An NMI cannot wait for the refill it
+ *   can grow any more, and each CPU's refilling flag marks a refill
+ *   between taking a batch from @next and publishing it, so that steal()
+ *   waits for it (full barriers order the flag and @next, release and
+ *   acquire the flag and the batch) before it concludes that no slot is
+ *   left. An NMI cannot wait for the refill it
  *   interrupted: it fails then, counted in holdback_fails. A single call
  *   that found nothing anywhere marks the arena drained, and later calls
  *   fail at once, reading only.
@@ -354,8 +355,8 @@ static unsigned long held_until(const struct atomic_arena *arena,
  * Refill this CPU's empty batch @c from the shared counter, with interrupts
  * off. Returns the first slot of the new batch, the caller's, or @cap when
  * the shared counter is used up. Between taking the batch and publishing
- * the rest of it, its slots are seen nowhere: the count of refills in
- * flight tells steal() to wait for them.
+ * the rest of it, its slots are seen nowhere: the CPU's refilling flag
+ * tells steal() to wait for it.
  */
 static unsigned long refill(struct atomic_arena *arena,
 			    struct atomic_arena_cpu *c)
@@ -364,9 +365,8 @@ static unsigned long refill(struct atomic_arena *arena,
 	long old;
 
 	WRITE_ONCE(c->refilling, true);
-	atomic_inc(&arena->h.refilling);
-	/* Full barrier: counted in flight before the batch leaves @next. */
-	smp_mb__after_atomic();
+	/* Full barrier: flagged before the batch leaves @next (see steal()). */
+	smp_mb();
 	old = atomic_long_read(&arena->h.next);
 	do {
 		if ((unsigned long)old >= cap) {
@@ -379,10 +379,8 @@ static unsigned long refill(struct atomic_arena *arena,
 	/* Empty since the caller looked: nobody else fills a CPU's batch. */
 	if (k > 1)
 		atomic64_set(&c->batch, batch_of(old + 1, k - 1));
-	/* Full barrier: the batch is published before the count drops. */
-	smp_mb__before_atomic();
-	atomic_dec(&arena->h.refilling);
-	WRITE_ONCE(c->refilling, false);
+	/* Release: the batch is published before the flag drops. */
+	smp_store_release(&c->refilling, false);
 	return k ? old : cap;
 }
 
@@ -396,36 +394,45 @@ static unsigned long refill(struct atomic_arena *arena,
  */
 static unsigned long steal(struct atomic_arena *arena, unsigned long n)
 {
-	struct atomic_arena_cpu *own = raw_cpu_ptr(arena->h.cpu);
-	bool nmi = in_nmi();
+	struct atomic_arena_cpu *own = raw_cpu_ptr(arena->h.cpu), *c;
+	bool nmi = in_nmi(), busy, own_busy;
 	unsigned long idx;
-	int cpu, busy;
+	int cpu;
 
 	for (;;) {
-		/* Full barrier: the used-up counter, then the refills. */
+		busy = false;
+		own_busy = false;
+		/* Full barrier: the used-up counter, then the flags. */
 		smp_mb();
-		busy = atomic_read(&arena->h.refilling);
-		/* Full barrier: the refills, then the batches they published. */
-		smp_mb();
+		for_each_possible_cpu(cpu) {
+			c = per_cpu_ptr(arena->h.cpu, cpu);
+			/* Acquire: a refill seen done has published its batch. */
+			if (!smp_load_acquire(&c->refilling))
+				continue;
+			if (nmi && c == own)
+				own_busy = true;
+			else
+				busy = true;
+		}
 		for_each_possible_cpu(cpu)
 			if (batch_take(per_cpu_ptr(arena->h.cpu, cpu), n, &idx))
 				return idx;
-		if (!busy) {
-			/*
-			 * Not a slot anywhere (for a single one), and none can
-			 * come back before a reset: later calls may fail at once
-			 * (plain: it only goes from false to true between
-			 * resets).
-			 */
-			if (n == 1)
-				WRITE_ONCE(arena->h.drained, true);
-			return arena->h.cap;
+		if (busy) {
+			cpu_relax();
+			continue;
 		}
-		if (nmi && busy == 1 && READ_ONCE(own->refilling)) {
+		if (own_busy) {
 			this_cpu_inc(arena->h.stats->holdback_fails);
 			return arena->h.cap;
 		}
-		cpu_relax();
+		/*
+		 * Not a slot anywhere (for a single one), and none can come
+		 * back before a reset: later calls may fail at once (plain: it
+		 * only goes from false to true between resets).
+		 */
+		if (n == 1)
+			WRITE_ONCE(arena->h.drained, true);
+		return arena->h.cap;
 	}
 }
 
@@ -442,7 +449,7 @@ static unsigned long take_one_percpu(struct atomic_arena *arena)
 	/* Full, proven so: fail without touching a shared line. */
 	if (READ_ONCE(arena->h.drained))
 		return arena->h.cap;
-	/* Used up: no refill, which would write the count of refills. */
+	/* Used up: no refill, which would write to the shared line. */
 	if ((unsigned long)atomic_long_read(&arena->h.next) >= arena->h.cap)
 		return steal(arena, 1);
 	if (in_nmi()) {

@@ -69,7 +69,7 @@ struct atomic_arena;
  * allocation, and slots [0, len) are in use.
  */
 #define ATOMIC_ARENA_PERCPU	0x1U
-#define ATOMIC_ARENA_BATCH_MAX	64
+#define ATOMIC_ARENA_BATCH_MAX	256
 
 struct atomic_arena *atomic_arena_create(const char *name, size_t elem_size,
 					 size_t align,
@@ -122,7 +122,6 @@ struct atomic_arena_cpu {
 struct atomic_arena_head {
 	/* Written by every reservation: alone on its cache line. */
 	atomic_long_t next ____cacheline_aligned_in_smp;
-	atomic_t refilling;		/* per-CPU mode: refills in flight */
 	bool drained;			/* per-CPU mode: no free slot anywhere */
 
 	/* Read-mostly after creation: stays shared in every CPU's cache. */

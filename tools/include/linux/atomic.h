@@ -116,6 +116,10 @@ static __always_inline bool atomic64_try_cmpxchg_relaxed(atomic64_t *v,
  * instructions). Under ThreadSanitizer they are full fences instead, the
  * nearest it understands.
  */
+/* Release and acquire: the builtins, which are plain moves on x86. */
+#define smp_store_release(p, v)	__atomic_store_n(p, v, __ATOMIC_RELEASE)
+#define smp_load_acquire(p)	__atomic_load_n(p, __ATOMIC_ACQUIRE)
+
 #ifdef SHIM_TSAN
 #define smp_mb()		__atomic_thread_fence(__ATOMIC_SEQ_CST)
 #define smp_mb__before_atomic()	smp_mb()
