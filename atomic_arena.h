@@ -194,7 +194,8 @@ static __always_inline void *__atomic_arena_slot(struct atomic_arena *arena,
  * Visits the slots handed out, in index order, skipping the per-CPU mode's
  * slots that sit in a CPU's batch. Each step costs O(1) on an ordered
  * arena and O(CPUs) on a per-CPU one. With concurrent allocators it is a
- * snapshot, as atomic_arena_len() is.
+ * snapshot, as atomic_arena_len() is. Like list_for_each_entry(), it
+ * evaluates @arena and @idx more than once.
  */
 #define atomic_arena_for_each(arena, pos, idx)				\
 	for ((idx) = atomic_arena_next_used(arena, 0);			\

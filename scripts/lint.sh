@@ -63,6 +63,11 @@ fail=0
 log "checkpatch.pl --strict on ${#files[@]} files"
 out=$("$src/scripts/checkpatch.pl" --strict --no-tree --show-types --color=never --quiet \
 	--no-summary -f "${files[@]}" 2>&1) || rc=$?
+# A for_each macro reuses its cursor and container, as list_for_each_entry()
+# does: that finding, for atomic_arena_for_each() alone, is not one.
+out=$(printf '%s\n' "$out" | awk 'BEGIN { RS = ""; ORS = "\n\n" }
+	!(/^CHECK:MACRO_ARG_REUSE/ && /#define atomic_arena_for_each\(/)')
+[[ -n ${out//[$'\n']/} ]] || { out=; rc=0; }
 if [[ ${rc:-0} -ne 0 || -n $out ]]; then
 	echo "$out"
 	log "FAIL: checkpatch findings (above)"

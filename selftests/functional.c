@@ -1041,7 +1041,7 @@ out:
  * that some of the races did take a counter past it).
  */
 #define RACE_ARENAS	128
-#define RACE_ROUNDS	32
+#define RACE_ROUNDS	64
 
 static struct atomic_arena *race_arenas[RACE_ARENAS];
 static atomic_t race_arrived[RACE_ARENAS];
@@ -1056,7 +1056,9 @@ static int len_race_worker(struct aa_worker *w)
 		atomic_inc(&race_arrived[j]);
 		for (k = 0; atomic_read(&race_arrived[j]) < 2 && k < 2000; k++)
 			cpu_relax();
-		if (atomic_arena_alloc(arenas[j], NULL))
+		/* Both ways in: the inline fast path, and take_one(). */
+		if (j & 1 ? atomic_arena_reserve(arenas[j], 1) :
+			    atomic_arena_alloc(arenas[j], NULL))
 			w->slots++;
 		for (k = 0; k < 4; k++)
 			if (atomic_arena_len(arenas[j]) > 1)

@@ -681,7 +681,9 @@ static void report(struct hammer *h)
 			kind_name[kind], kind_ops[kind], kind_fails[kind]);
 	/* Per arena, for the script to compare with its debugfs stats. */
 	for (m = 0; m < 2; m++) {
-		allocs = alloc_fails = bulk_fails = 0;
+		allocs = 0;
+		alloc_fails = 0;
+		bulk_fails = 0;
 		bulk = h->main_bulk[m];
 		for (k = 0; k < h->nr_owners; k++) {
 			struct owner *o = &h->owners[k];
