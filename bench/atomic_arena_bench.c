@@ -31,6 +31,7 @@
  *   limit_call       the same work in a function of its own, called once
  *                    per element: the limit for a call that is not inlined
  *   alloc            atomic_arena_alloc()
+ *   alloc_percpu     the same on a per-CPU arena (ATOMIC_ARENA_PERCPU)
  *   alloc_nostats    a copy of atomic_arena_alloc() in this module, without
  *                    the per-CPU statistics that debugfs shows
  *   alloc_stats      the same copy with the arena's per-CPU statistics: the
@@ -52,6 +53,7 @@
  *                    footprint of a run changes its cost, so the workloads
  *                    are compared with the limit over the same number)
  *   wl_arena         atomic_arena_alloc() each, then one atomic_arena_reset()
+ *   wl_arena_percpu  the same on a per-CPU arena
  *                    (after every thread finished; its time is added)
  *   wl_kmem          kmem_cache_alloc() each, then kmem_cache_free() each
  *   wl_kmem_bulk     kmem_cache_alloc_bulk() and kmem_cache_free_bulk() by 16
@@ -177,6 +179,7 @@ struct bench_ctx {
 	size_t size;
 	size_t stride;
 	struct atomic_arena *arena;	/* alloc, append, reserve, wl_arena */
+	struct atomic_arena *parena;	/* the same, per-CPU: *_percpu */
 	struct bench_ctr ctr;		/* limit*, alloc_*stats, go_* */
 	struct kmem_cache *cache;
 	char cache_name[32];
@@ -223,6 +226,7 @@ struct bench_op {
 	void (*loop)(struct bench_thread *t);
 	enum bench_check check;
 	bool timed_reset;	/* the arena reset after the run is timed */
+	bool percpu;		/* on the per-CPU arena (ATOMIC_ARENA_PERCPU) */
 	const char *loop_missing; /* why loop is NULL on this kernel */
 };
 
@@ -280,9 +284,15 @@ static void loop_limit_call(struct bench_thread *t)
 	t->ns = ktime_get_ns() - t0;
 }
 
+/* The arena an operation runs on: ordered, or per-CPU. */
+static struct atomic_arena *op_arena(const struct bench_op *op)
+{
+	return op->percpu ? ctx.parena : ctx.arena;
+}
+
 static void loop_alloc(struct bench_thread *t)
 {
-	struct atomic_arena *a = ctx.arena;
+	struct atomic_arena *a = op_arena(t->run->op);
 	const void *obj = t->obj;
 	unsigned long i, n = t->n;
 	u64 t0;
@@ -504,7 +514,7 @@ static void loop_reserve16(struct bench_thread *t)
 
 static void loop_wl_arena(struct bench_thread *t)
 {
-	struct atomic_arena *a = ctx.arena;
+	struct atomic_arena *a = op_arena(t->run->op);
 	const void *obj = t->obj;
 	unsigned long i, n = t->n;
 	u64 t0;
@@ -651,6 +661,7 @@ static const struct bench_op bench_ops[] = {
 	{ "limit", loop_limit, CHECK_CTR },
 	{ "limit_call", loop_limit_call, CHECK_CTR },
 	{ "alloc", loop_alloc, CHECK_ARENA },
+	{ "alloc_percpu", loop_alloc, CHECK_ARENA, .percpu = true },
 	{ "alloc_nostats", loop_alloc_nostats, CHECK_CTR },
 	{ "alloc_stats", loop_alloc_stats, CHECK_CTR },
 	{ "go_alloc", loop_go_alloc, CHECK_CTR },
@@ -661,6 +672,8 @@ static const struct bench_op bench_ops[] = {
 	{ "reserve16", loop_reserve16, CHECK_ARENA },
 	{ "wl_limit", loop_limit, CHECK_CTR },
 	{ "wl_arena", loop_wl_arena, CHECK_ARENA, .timed_reset = true },
+	{ "wl_arena_percpu", loop_wl_arena, CHECK_ARENA, .timed_reset = true,
+	  .percpu = true },
 	{ "wl_kmem", loop_wl_kmem, CHECK_NONE },
 	{ "wl_kmem_bulk", loop_wl_kmem_bulk, CHECK_NONE },
 	{ "wl_genpool", loop_wl_genpool, CHECK_NONE,
@@ -724,6 +737,8 @@ static u64 run_once(const struct bench_op *op, unsigned int nthreads,
 	atomic_long_set(&ctx.ctr.next, 0);
 	if (ctx.arena)
 		atomic_arena_reset(ctx.arena);
+	if (ctx.parena)
+		atomic_arena_reset(ctx.parena);
 
 	for (started = 0; started < nthreads; started++) {
 		struct bench_thread *t = &workers[started];
@@ -758,12 +773,12 @@ static u64 run_once(const struct bench_op *op, unsigned int nthreads,
 	}
 
 	if (op->timed_reset) {
-		got = atomic_arena_len(ctx.arena);
+		got = atomic_arena_len(op_arena(op));
 		t0 = ktime_get_ns();
-		atomic_arena_reset(ctx.arena);
+		atomic_arena_reset(op_arena(op));
 		ns += ktime_get_ns() - t0;
 	} else if (op->check == CHECK_ARENA) {
-		got = atomic_arena_len(ctx.arena);
+		got = atomic_arena_len(op_arena(op));
 	} else if (op->check == CHECK_CTR) {
 		got = atomic_long_read(&ctx.ctr.next);
 	} else {
@@ -877,6 +892,7 @@ static void run_group(unsigned int nr, unsigned int nthreads)
 static void ctx_free(void)
 {
 	atomic_arena_destroy(ctx.arena);
+	atomic_arena_destroy(ctx.parena);
 	vfree(ctx.ctr.base);
 	free_percpu(ctx.ctr.stats);
 	kmem_cache_destroy(ctx.cache);
@@ -910,6 +926,15 @@ static int ctx_init(size_t size)
 		pr_err("cannot create arena of %lu slots: %ld\n", slots,
 		       PTR_ERR(ctx.arena));
 		ctx.arena = NULL;
+		return -ENOMEM;
+	}
+	snprintf(name, sizeof(name), "bench-percpu-%zu", size);
+	ctx.parena = atomic_arena_create_flags(name, size, align, slots,
+					       ATOMIC_ARENA_PERCPU);
+	if (IS_ERR(ctx.parena)) {
+		pr_err("cannot create per-CPU arena of %lu slots: %ld\n", slots,
+		       PTR_ERR(ctx.parena));
+		ctx.parena = NULL;
 		return -ENOMEM;
 	}
 
