@@ -79,7 +79,7 @@
  * Limits
  * ------
  * - Capacity is fixed at creation and at most ATOMIC_ARENA_MAX_ELEMS slots
- *   (2^47 in the per-CPU mode);
+ *   (below 2^47 in the per-CPU mode);
  *   the storage is allocated and zeroed up front, and only if it fits in the
  *   memory available: a too-large arena is -ENOMEM, never an OOM kill.
  * - Slots cannot be freed one by one.
@@ -974,12 +974,12 @@ EXPORT_SYMBOL(atomic_arena_create);
  *   use: len() counts slots handed out; at() and index() refuse a slot in
  *   a batch; atomic_arena_for_each() skips them. These and reset cost
  *   O(CPUs); clear stays O(used).
- * - The capacity is at most 2^47 slots (batches are packed in 64 bits).
+ * - The capacity is below 2^47 slots (batches are packed in 64 bits).
  *
  * Context: Process context; may sleep.
  *
  * Return: as atomic_arena_create(); also -EINVAL for an unknown flag, and
- * -EOVERFLOW for a per-CPU arena of more than 2^47 slots.
+ * -EOVERFLOW for a per-CPU arena of 2^47 slots or more.
  */
 struct atomic_arena *atomic_arena_create_flags(const char *name,
 					       size_t elem_size, size_t align,

@@ -58,7 +58,8 @@
  *	make -C tools fuzz FUZZ_SECONDS=60
  *
  * and replay a crash with build/tools/fuzz/fuzz CRASH_FILE; FUZZ_TRACE=1
- * in the environment prints every call as it is made.
+ * in the environment prints every call as it is made. An input that runs
+ * for 10 s (a hang) is reported too, unless -timeout= says otherwise.
  */
 #include <stdarg.h>
 #include <stdint.h>
@@ -99,7 +100,7 @@ struct fz_elem {
 	u8 c[6];
 };
 
-DEFINE_ATOMIC_ARENA(fz, struct fz_elem)
+DEFINE_ATOMIC_ARENA(fz, struct fz_elem);
 
 /* How an arena is created. */
 enum create_api {
@@ -145,7 +146,7 @@ struct model {
 	unsigned int flags;		/* as created */
 	enum create_api api;
 	bool percpu;			/* ATOMIC_ARENA_PERCPU */
-	unsigned long batch;		/* per-CPU: slots per refill, else 0 */
+	unsigned long batch;		/* per-CPU: slots a refill takes */
 	unsigned long cap;
 	unsigned long next;		/* the shared counter, <= cap here */
 	unsigned long len;		/* slots handed out */
@@ -390,7 +391,7 @@ static unsigned long pick_max_elems(struct cursor *c)
 
 	if (v % 4 == 0)
 		return max_elems[(v / 4) % ARRAY_SIZE(max_elems)];
-	/* Sometimes large enough for batches of up to 64 slots. */
+	/* Sometimes large enough for batches of ATOMIC_ARENA_BATCH_MAX. */
 	if (v % 4 == 1)
 		return take(c, 2) % 4200 + 1;
 	return take8(c) % 64 + 1;
@@ -582,7 +583,7 @@ static void create_one(const struct name_case *nc, size_t elem_size,
 	m->flags = flags;
 	m->api = api;
 	m->percpu = percpu;
-	/* About a quarter of the capacity per possible CPU, 1 to 64. */
+	/* A quarter of the capacity per possible CPU, at most the max. */
 	if (percpu) {
 		m->batch = max / (4 * FUZZ_CPUS);
 		if (m->batch < 1)
@@ -716,7 +717,7 @@ static void check_slot_ptr(struct model *m, const char *what, void *p,
 
 /* --- calls on an arena ------------------------------------------------ */
 
-/* alloc(obj or NULL); fz_arena_alloc(), the inline path, when @typed. */
+/* alloc(obj or NULL); fz_arena_alloc(), inline, when @typed_call. */
 static void op_alloc(struct cursor *c, struct model *m, bool null,
 		     bool typed_call)
 {
@@ -961,12 +962,34 @@ static void op_at(struct cursor *c, struct model *m, bool typed_call)
 		break;
 	}
 	TRACE("%sat('%s', %lu)", tc ? "fz_arena_" : "", m->name, idx);
-	p = tc ? (void *)fz_arena_at(typed(m), idx) : atomic_arena_at(m->a, idx);
+	if (tc)
+		p = fz_arena_at(typed(m), idx);
+	else
+		p = atomic_arena_at(m->a, idx);
 	if (m_used(m, idx))
 		check_slot_ptr(m, "at()", p, idx);
 	else if (p)
 		fail(m, "at(%lu) = %p, want NULL (%s)", idx, p,
 		     idx < m->next ? "in a batch" : "not taken");
+}
+
+/*
+ * at() of every slot taken from the counter: which are in use. Before a
+ * walk, so that a wrong answer is a mismatch here rather than a walk that
+ * never ends (next_used() jumps to where the batch holding a slot ends).
+ */
+static void check_in_use(struct model *m)
+{
+	unsigned long i;
+	void *p;
+
+	for (i = 0; i < m->next; i++) {
+		p = atomic_arena_at(m->a, i);
+		if (m->used[i])
+			check_slot_ptr(m, "at()", p, i);
+		else if (p)
+			fail(m, "at(%lu) = %p, want NULL (in a batch)", i, p);
+	}
 }
 
 /* next_used() from a random, edge or batch index. */
@@ -1002,6 +1025,7 @@ static void op_next_used(struct cursor *c, struct model *m)
 	}
 	want = m_next_used(m, idx);
 	TRACE("next_used('%s', %lu): want %lu", m->name, idx, want);
+	check_in_use(m);
 	got = atomic_arena_next_used(m->a, idx);
 	if (got != want)
 		fail(m, "next_used(%lu) = %lu, want %lu", idx, got, want);
@@ -1016,6 +1040,7 @@ static void op_for_each(struct model *m, bool typed_call)
 	void *pos;
 
 	TRACE("for_each('%s'): want %lu slots", m->name, m->len);
+	check_in_use(m);
 	atomic_arena_for_each(a, pos, idx) {
 		if (idx != want)
 			fail(m, "for_each: slot %lu after %lu slots, want %lu",
@@ -1118,16 +1143,17 @@ static void op_stats(struct cursor *c, struct model *m)
 	struct {
 		const char *key;
 		unsigned long want;
+		const char *str;	/* or this string */
 		bool seen;
 	} f[] = {
-		{ "name" },
+		{ "name", 0, m->name },
 		{ "elem_size", m->elem_size },
 		{ "stride", m->stride },
 		{ "align", m->align },
 		{ "capacity", m->cap },
-		{ "in_use", m->next },
-		{ "high_water", m->high_water > m->next ?
-				m->high_water : m->next },
+		{ "in_use", m->len },
+		{ "high_water", m->high_water > m->len ?
+				m->high_water : m->len },
 		{ "storage_bytes", m->cap * m->stride },
 		{ "allocs", m->allocs },
 		{ "alloc_fails", m->alloc_fails },
@@ -1136,6 +1162,10 @@ static void op_stats(struct cursor *c, struct model *m)
 		{ "resets", m->resets },
 		{ "next", m->next },
 		{ "overshoot_max", 0 },
+		{ "mode", 0, m->percpu ? "percpu" : "ordered" },
+		{ "batch", m->batch },
+		{ "held", m_held(m) },
+		{ "holdback_fails", 0 },	/* no NMI here */
 	};
 	unsigned int i;
 	int err;
@@ -1155,11 +1185,11 @@ static void op_stats(struct cursor *c, struct model *m)
 		if (i == ARRAY_SIZE(f) || f[i].seen)
 			fail(m, "stats line \"%s\": unknown or repeated", line);
 		f[i].seen = true;
-		if (i == 0 ? strcmp(val, m->name) :
-			     strtoul(val, NULL, 10) != f[i].want ||
-			     strspn(val, "0123456789") != strlen(val))
-			fail(m, "stats: %s is \"%s\", want %lu", key, val,
-			     f[i].want);
+		if (f[i].str ? strcmp(val, f[i].str) :
+			       strtoul(val, NULL, 10) != f[i].want ||
+			       strspn(val, "0123456789") != strlen(val))
+			fail(m, "stats: %s is \"%s\", want %s%lu", key, val,
+			     f[i].str ? f[i].str : "", f[i].want);
 	}
 	for (i = 0; i < ARRAY_SIZE(f); i++)
 		if (!f[i].seen)
@@ -1200,8 +1230,8 @@ static void op_arenas(struct cursor *c)
 		want[0] = m->elem_size;
 		want[1] = m->stride;
 		want[2] = m->cap;
-		want[3] = m->next;
-		want[4] = m->high_water > m->next ? m->high_water : m->next;
+		want[3] = m->len;
+		want[4] = m->high_water > m->len ? m->high_water : m->len;
 		want[5] = m->cap * m->stride;
 		want[6] = m->allocs;
 		want[7] = m->alloc_fails;
@@ -1224,15 +1254,18 @@ static void op_arenas(struct cursor *c)
 
 static void destroy_one(struct model *m)
 {
-	long before = shim_allocations();
+	long before = shim_allocations(), after = before - 2 - m->percpu;
 	char path[64], *out;
 
 	TRACE("destroy('%s')", m->name);
 	check_arena(m);
-	atomic_arena_destroy(m->a);
-	if (shim_allocations() != before - 2)
+	if (m->api >= API_TYPED)
+		fz_arena_destroy(typed(m));
+	else
+		atomic_arena_destroy(m->a);
+	if (shim_allocations() != after)
 		fail(m, "destroy: %ld allocations, want %ld",
-		     shim_allocations(), before - 2);
+		     shim_allocations(), after);
 	snprintf(path, sizeof(path), "atomic_arena/%s", m->name);
 	if (shim_debugfs_exists(path))
 		fail(m, "%s still there after destroy", path);
@@ -1241,6 +1274,7 @@ static void destroy_one(struct model *m)
 		fail(m, "%s still readable after destroy", path);
 	free(m->mem);
 	free(m->pad_zero);
+	free(m->used);
 	memset(m, 0, sizeof(*m));
 }
 
@@ -1249,6 +1283,8 @@ static void op_destroy(struct cursor *c, struct model *m)
 	struct name_case nc = { NULL, true };
 	size_t elem_size = m->elem_size, align = m->align;
 	unsigned long cap = m->cap;
+	unsigned int flags = m->flags;
+	enum create_api api = m->api;
 	char name[ATOMIC_ARENA_NAME_MAX + 1];
 
 	snprintf(name, sizeof(name), "%s", m->name);
@@ -1256,7 +1292,7 @@ static void op_destroy(struct cursor *c, struct model *m)
 	if (take8(c) & 1) {
 		/* The name is free again: the same arena once more. */
 		nc.name = name;
-		create_one(&nc, elem_size, align, cap, 0);
+		create_one(&nc, elem_size, align, cap, flags, api, 0);
 		if (!find_live(name))
 			fail(NULL, "re-create of '%s' failed", name);
 	}
@@ -1290,8 +1326,39 @@ static struct model *pick_live(struct cursor *c)
 	return NULL;
 }
 
+/*
+ * A call that never returns is a bug too (a next_used() that does not
+ * advance loops for ever), and an input runs in well under a second: so,
+ * unless the command line says otherwise, one that runs for 10 s is
+ * reported, not libFuzzer's default 1200 s. libFuzzer reads its flags
+ * after LLVMFuzzerInitialize().
+ */
+static void default_timeout(int *argc, char ***argv)
+{
+	char **args;
+	int i;
+
+	for (i = 1; i < *argc; i++)
+		if (!strncmp((*argv)[i], "-timeout=", 9))
+			return;
+	/* Kept for the life of the process, as libFuzzer keeps argv. */
+	args = calloc(*argc + 2, sizeof(*args));
+	if (!args)
+		abort();
+	args[0] = (*argv)[0];
+	args[1] = strdup("-timeout=10");
+	if (!args[1])
+		abort();
+	memcpy(args + 2, *argv + 1, (*argc - 1) * sizeof(*args));
+	*argv = args;
+	(*argc)++;
+}
+
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
+	default_timeout(argc, argv);
+	/* Before any arena: the batch size depends on it. */
+	shim_set_nr_cpus(FUZZ_CPUS);
 	shim_module_init();
 	fail_create = shim_fault_attr("fail_create");
 	if (!fail_create) {
@@ -1314,6 +1381,7 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 	step = 0;
 	mem_pages = MEM_PAGES;
 	shim_set_mem_available(mem_pages);
+	cur_cpu = 0;
 	shim_set_cpu(0);
 	shim_log_clear();
 
@@ -1323,20 +1391,23 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 		op = take8(&c);
 		if (c.end)
 			break;
-		op %= 24;
+		op %= 32;
 		if (op < 3) {
 			op_create(&c, op);
 			continue;
 		}
-		if (op == 3) {
-			shim_set_cpu(take(&c, 2) % SHIM_NR_CPUS);
-			continue;
-		}
-		if (op == 4) {
-			op_arenas(&c);
+		if (op < 5) {
+			/* Another CPU: another batch, and steals from it. */
+			cur_cpu = take8(&c) % FUZZ_CPUS;
+			TRACE("cpu %u", cur_cpu);
+			shim_set_cpu(cur_cpu);
 			continue;
 		}
 		if (op == 5) {
+			op_arenas(&c);
+			continue;
+		}
+		if (op == 6) {
 			op_destroy_nothing();
 			continue;
 		}
@@ -1344,49 +1415,86 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 		if (!m)
 			continue;
 		switch (op) {
-		case 6:
+		case 7:
 			op_destroy(&c, m);
 			continue;
-		case 7:
 		case 8:
-			op_alloc(&c, m, false);
-			break;
 		case 9:
-			op_alloc(&c, m, true);
+			op_alloc(&c, m, false, false);
 			break;
 		case 10:
-		case 11:
-			op_bulk(&c, m, false, false);
+			op_alloc(&c, m, true, false);
 			break;
+		case 11:
 		case 12:
-			op_bulk(&c, m, true, false);
+			op_bulk(&c, m, false, false, false);
 			break;
 		case 13:
-		case 14:
-			op_bulk(&c, m, false, true);
+			op_bulk(&c, m, true, false, false);
 			break;
+		case 14:
 		case 15:
-			op_reset(m, false);
+			op_bulk(&c, m, false, true, false);
 			break;
 		case 16:
-			op_reset(m, true);
+			op_reset(m, false, false);
 			break;
 		case 17:
-		case 18:
-			op_at(&c, m);
+			op_reset(m, true, false);
 			break;
+		case 18:
 		case 19:
-			op_index(&c, m);
+			op_at(&c, m, false);
 			break;
 		case 20:
-			op_write(&c, m);
+			op_index(&c, m, false);
 			break;
 		case 21:
+			op_write(&c, m);
+			break;
 		case 22:
+		case 23:
 			op_stats(&c, m);
+			break;
+		case 24:
+			op_next_used(&c, m);
+			break;
+		case 25:
+			op_for_each(m, false);
+			break;
+		case 26:
+			/* The typed wrapper, where the element fits. */
+			op_alloc(&c, m, take8(&c) & 1, true);
+			break;
+		case 27:
+			i = take8(&c) % 3;
+			op_bulk(&c, m, i == 1, i == 2, true);
+			break;
+		case 28:
+			i = take8(&c) % 5;
+			switch (i) {
+			case 0:
+				op_at(&c, m, true);
+				break;
+			case 1:
+				op_index(&c, m, true);
+				break;
+			case 2:
+				op_for_each(m, true);
+				break;
+			default:
+				op_reset(m, i == 4, true);
+				break;
+			}
 			break;
 		default:
 			/* len(), cap() and elem_size(), below. */
+			if (m_typed(m) &&
+			    (fz_arena_len(typed(m)) != m->len ||
+			     fz_arena_cap(typed(m)) != m->cap))
+				fail(m, "fz_arena_len() = %lu, fz_arena_cap() = %lu",
+				     fz_arena_len(typed(m)),
+				     fz_arena_cap(typed(m)));
 			break;
 		}
 		check_arena(m);
