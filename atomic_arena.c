@@ -1005,7 +1005,9 @@ struct atomic_arena *atomic_arena_create_flags(const char *name,
 	/* Cheap checks first; the name is checked again once it is added. */
 	if (name_taken(name))
 		return ERR_PTR(-EEXIST);
-	if (bytes >> PAGE_SHIFT > si_mem_available())
+	/* Whole pages, rounded up (without the overflow of adding first). */
+	if ((bytes >> PAGE_SHIFT) + !!(bytes & (PAGE_SIZE - 1)) >
+	    si_mem_available())
 		return ERR_PTR(-ENOMEM);
 
 	arena = NULL;

@@ -142,6 +142,13 @@ static void test_create_nomem(void)
 	atomic_arena_destroy(a);
 	a = new_arena("nomem", PAGE_SIZE, 8, 100);
 	atomic_arena_destroy(a);
+	/* A page and a byte need two pages, not one. */
+	shim_set_mem_available(1);
+	a = atomic_arena_create("nomem", 1, 1, PAGE_SIZE + 1);
+	CHECK_EQ(PTR_ERR_OR_ZERO(a), -ENOMEM);
+	atomic_arena_destroy(a);
+	a = new_arena("nomem", 1, 1, PAGE_SIZE);
+	atomic_arena_destroy(a);
 	shim_set_mem_available(-1);
 	CHECK_EQ(shim_allocations(), before);
 	CHECK(!shim_debugfs_exists("atomic_arena/nomem"));

@@ -445,11 +445,8 @@ static int create_expect(const struct name_case *nc, size_t elem_size,
 		return -EOVERFLOW;
 	if (find_live(nc->name))
 		return -EEXIST;
-	/*
-	 * As the code compares: whole pages of storage, rounded down, so
-	 * that up to a page less one byte more than MemAvailable passes.
-	 */
-	if (*bytes / PAGE_SIZE > (unsigned long)mem_pages)
+	/* Whole pages of storage, rounded up, against MemAvailable. */
+	if ((*bytes + PAGE_SIZE - 1) / PAGE_SIZE > (unsigned long)mem_pages)
 		return -ENOMEM;
 	return 0;
 }
