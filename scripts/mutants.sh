@@ -5,7 +5,8 @@
 #
 # Usage: [MUTANTS="name ..."] [MUTANT_KERNEL=6.1] [MUTANT_BASELINE=0]
 #        [TEST_ATOMIC_ARENA_PARAMS="hammer_rounds=3"]
-#        [MUTANT_LIST=scripts/mutants.list] scripts/mutants.sh [--plant-only]
+#        [MUTANT_LIST=scripts/mutants.list] [MUTANT_DIR=build/mutants]
+#        scripts/mutants.sh [--plant-only]
 #
 # The sources (the files build-modules.sh copies) are copied once into
 # build/mutants/orig. For each mutant of the list ($MUTANTS: only those):
@@ -32,7 +33,8 @@ set -uo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(dirname "$here")
-work=$top/build/mutants
+# Its own tree per list, so that runs of two lists do not clobber each other.
+work=${MUTANT_DIR:-$top/build/mutants}
 list=${MUTANT_LIST:-$here/mutants.list}
 stock=${MUTANT_KERNEL:-6.1}
 params=${TEST_ATOMIC_ARENA_PARAMS-hammer_rounds=3}

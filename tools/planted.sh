@@ -23,13 +23,13 @@ declare -A says=(
 )
 
 mkdir -p "$out"
-MUTANT_LIST=$here/planted.list MUTANTS="${!bin[*]}" \
+MUTANT_DIR=$out/mutants MUTANT_LIST=$here/planted.list MUTANTS="${!bin[*]}" \
 	"$top/scripts/mutants.sh" --plant-only >"$out/plant.log" 2>&1 ||
 	{ cat "$out/plant.log"; exit 1; }
 missed=0
 for m in "${!bin[@]}"; do
 	b=${bin[$m]}
-	if ! make -s -C "$here" SRC="$top/build/mutants/$m/src" O="$out/$m" \
+	if ! make -s -C "$here" SRC="$out/mutants/$m/src" O="$out/$m" \
 		"$out/$m/$b" >"$out/$m.log" 2>&1; then
 		echo "$m: did not build:"
 		cat "$out/$m.log"
