@@ -191,6 +191,41 @@ int shim_debugfs_read(const char *path, size_t chunk, char **out)
 	return err;
 }
 
+bool shim_arena_stat_str(const char *arena, const char *key, char *val,
+			 size_t len)
+{
+	size_t klen = strlen(key);
+	char path[96], *out, *line, *end;
+	bool found = false;
+
+	if (!len)
+		return false;
+	snprintf(path, sizeof(path), "atomic_arena/%s/stats", arena);
+	if (shim_debugfs_read(path, 0, &out))
+		return false;
+	for (line = out; line && *line; line = end ? end + 1 : NULL) {
+		end = strchr(line, '\n');
+		if (strncmp(line, key, klen) || line[klen] != ':')
+			continue;
+		line += klen + 1;
+		line += strspn(line, " ");
+		snprintf(val, len, "%.*s",
+			 (int)(end ? end - line : (long)strlen(line)), line);
+		found = true;
+		break;
+	}
+	free(out);
+	return found;
+}
+
+long shim_arena_stat(const char *arena, const char *key)
+{
+	char val[32];
+
+	return shim_arena_stat_str(arena, key, val, sizeof(val)) ?
+	       strtol(val, NULL, 10) : -1;
+}
+
 /* seq_file ------------------------------------------------------------------ */
 
 int single_open(struct file *file, int (*show)(struct seq_file *, void *),

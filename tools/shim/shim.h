@@ -29,6 +29,15 @@ void shim_set_nr_cpus(unsigned int n);
 int shim_debugfs_read(const char *path, size_t chunk, char **out);
 bool shim_debugfs_exists(const char *path);
 
+/*
+ * The value of "@key:" in arena @arena's debugfs stats: its text, at most
+ * @len - 1 bytes, in @val (false when the file or the key is missing); or
+ * as a number (-1 when missing).
+ */
+bool shim_arena_stat_str(const char *arena, const char *key, char *val,
+			 size_t len);
+long shim_arena_stat(const char *arena, const char *key);
+
 /* The fault attribute created under @name, or NULL. */
 struct fault_attr *shim_fault_attr(const char *name);
 

@@ -513,6 +513,7 @@ static void *worker_fn(void *arg)
 		w->count = run_limit(w);
 		break;
 	case C_ALLOC:
+	case C_PERCPU:
 		w->count = run_alloc(w);
 		break;
 	case C_ALLOC_NULL:
@@ -533,9 +534,6 @@ static void *worker_fn(void *arg)
 	case C_FULL:
 	case C_FULL_PERCPU:
 		w->count = run_full(w);
-		break;
-	case C_PERCPU:
-		w->count = run_alloc(w);
 		break;
 	case C_TYPED:
 	case C_TYPED_PERCPU:
@@ -566,13 +564,13 @@ static void *map_buffer(size_t len)
 }
 
 /* "key: value" from the arena's debugfs stats. */
-static long stat_field(const char *stats, const char *key)
+static long stat_field(const char *key)
 {
-	const char *p = strstr(stats, key);
+	long v = shim_arena_stat(ARENA_NAME, key);
 
-	if (!p)
+	if (v < 0)
 		die("no '%s' in the arena's stats", key);
-	return strtol(p + strlen(key), NULL, 10);
+	return v;
 }
 
 static void run_once(enum bench_case bcase, size_t size, size_t stride,
@@ -587,7 +585,6 @@ static void run_once(enum bench_case bcase, size_t size, size_t stride,
 	pthread_attr_t attr;
 	cpu_set_t set;
 	unsigned int i;
-	char *stats;
 	int err;
 
 	memset(r, 0, sizeof(*r));
@@ -692,12 +689,8 @@ static void run_once(enum bench_case bcase, size_t size, size_t stride,
 			fprintf(stderr,
 				"ubench: WARNING: full, size %zu, %u threads: %lu calls succeeded after a failure\n",
 				size, nthreads, late);
-		if (shim_debugfs_read("atomic_arena/" ARENA_NAME "/stats", 0,
-				      &stats))
-			die("cannot read the arena's debugfs stats");
-		s->next_excess = stat_field(stats, "next:") - (long)cap;
-		s->overshoot_max = stat_field(stats, "overshoot_max:");
-		free(stats);
+		s->next_excess = stat_field("next") - (long)cap;
+		s->overshoot_max = stat_field("overshoot_max");
 		if (s->next_excess)
 			fprintf(stderr,
 				"ubench: WARNING: full, size %zu, %u threads: next is %ld, not the capacity %lu\n",

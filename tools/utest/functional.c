@@ -41,46 +41,19 @@ static bool all_bytes(const void *p, int c, size_t n)
 	return true;
 }
 
-/* The value of "key:" in a debugfs stats file, or -1. */
+/* The value of "key:" in an arena's debugfs stats, or -1. */
 static long stat_of(const char *name, const char *key)
 {
-	char path[96], *out, *line;
-	long v = -1;
-
-	snprintf(path, sizeof(path), "atomic_arena/%s/stats", name);
-	if (shim_debugfs_read(path, 0, &out))
-		return -1;
-	for (line = out; line; line = strchr(line, '\n')) {
-		line += *line == '\n';
-		if (!strncmp(line, key, strlen(key)) &&
-		    line[strlen(key)] == ':') {
-			v = strtol(line + strlen(key) + 1, NULL, 10);
-			break;
-		}
-	}
-	free(out);
-	return v;
+	return shim_arena_stat(name, key);
 }
 
-/* The text of "key:" in a debugfs stats file ("" if none); static. */
+/* The text of "key:" in an arena's debugfs stats ("" if none); static. */
 static const char *stat_str(const char *name, const char *key)
 {
 	static char val[64];
-	char path[96], *out, *line;
 
-	val[0] = 0;
-	snprintf(path, sizeof(path), "atomic_arena/%s/stats", name);
-	if (shim_debugfs_read(path, 0, &out))
-		return val;
-	for (line = out; line; line = strchr(line, '\n')) {
-		line += *line == '\n';
-		if (!strncmp(line, key, strlen(key)) &&
-		    line[strlen(key)] == ':') {
-			sscanf(line + strlen(key) + 1, " %63s", val);
-			break;
-		}
-	}
-	free(out);
+	if (!shim_arena_stat_str(name, key, val, sizeof(val)))
+		val[0] = 0;
 	return val;
 }
 

@@ -211,16 +211,7 @@ static void *reader_fn(void *arg)
 
 static long stat_of(const char *key)
 {
-	char *out, *line;
-	long v = -1;
-
-	if (shim_debugfs_read("atomic_arena/stress/stats", 0, &out))
-		return -1;
-	line = strstr(out, key);
-	if (line)
-		v = strtol(line + strlen(key), NULL, 10);
-	free(out);
-	return v;
+	return shim_arena_stat("stress", key);
 }
 
 static int cmp_u64(const void *a, const void *b)
@@ -267,9 +258,9 @@ static unsigned long check_round(unsigned long *sum_calls)
 		if (found[i] == found[i - 1])
 			problems++;
 	/* The raw counter: back at the capacity, bounded on the way. */
-	if (stat_of("next:") != CAP)
+	if (stat_of("next") != CAP)
 		problems++;
-	if (stat_of("overshoot_max:") > (long)nr_workers)
+	if (stat_of("overshoot_max") > (long)nr_workers)
 		problems++;
 	for (k = 0; k < nr_workers; k++)
 		for (i = 0; i < 3; i++)
@@ -338,9 +329,9 @@ int main(int argc, char **argv)
 				      workers[k].failed_calls[2];
 		}
 		/* Statistics are exact once the round is over. */
-		if (stat_of("allocs:") + stat_of("alloc_fails:") != (long)sum[0] ||
-		    stat_of("bulk:") != (long)(sum[1] + sum[2]) ||
-		    stat_of("bulk_fails:") != (long)fails_bulk)
+		if (stat_of("allocs") + stat_of("alloc_fails") != (long)sum[0] ||
+		    stat_of("bulk") != (long)(sum[1] + sum[2]) ||
+		    stat_of("bulk_fails") != (long)fails_bulk)
 			problems++;
 		rounds++;
 		/* A new arena for each round, ordered and per-CPU in turn. */
