@@ -45,6 +45,21 @@ table() {
 		list[i + 1] = v
 		return n + 1
 	}
+	# A row: the Mops/s of case a over those of case b at element size
+	# s, per thread count, when the run has both.
+	function quotient_row(a, b, fmt,    ti, t, v) {
+		if (!(a in seen_case) || !(b in seen_case))
+			return
+		printf "%-14s", a "/" b
+		for (ti = 1; ti <= nt; ti++) {
+			t = threads[ti]
+			v = "-"
+			if (mops[b, s, t] > 0)
+				v = sprintf(fmt, mops[a, s, t] / mops[b, s, t])
+			printf " %16s", v
+		}
+		printf "\n"
+	}
 	function ratio(floor, v) {
 		if (floor == "" || v == "" || v <= 0)
 			return ""
@@ -116,28 +131,8 @@ table() {
 			}
 			# The per-CPU mode against the ordered one, and as a
 			# fraction of the no-sharing reference.
-			if (("percpu" in seen_case) && ("alloc" in seen_case)) {
-				printf "%-14s", "percpu/alloc"
-				for (ti = 1; ti <= nt; ti++) {
-					t = threads[ti]
-					v = "-"
-					if (mops["alloc", s, t] > 0)
-						v = sprintf("%.2fx", mops["percpu", s, t] / mops["alloc", s, t])
-					printf " %16s", v
-				}
-				printf "\n"
-			}
-			if (("percpu" in seen_case) && ("private" in seen_case)) {
-				printf "%-14s", "percpu/private"
-				for (ti = 1; ti <= nt; ti++) {
-					t = threads[ti]
-					v = "-"
-					if (mops["private", s, t] > 0)
-						v = sprintf("%.2f", mops["percpu", s, t] / mops["private", s, t])
-					printf " %16s", v
-				}
-				printf "\n"
-			}
+			quotient_row("percpu", "alloc", "%.2fx")
+			quotient_row("percpu", "private", "%.2f")
 			for (ci = 1; ci <= nc; ci++) {
 				c = cases[ci]
 				if (c !~ /^full/)
