@@ -477,6 +477,16 @@ static unsigned long take_many_percpu(struct atomic_arena *arena,
 	return steal(arena, n);
 }
 
+/* Take @n contiguous slots, 0 < @n, in either mode; @cap when it cannot. */
+static __always_inline unsigned long take(struct atomic_arena *arena,
+					  unsigned long n)
+{
+	if (arena->h.cpu)
+		return n == 1 ? take_one_percpu(arena) :
+				take_many_percpu(arena, n);
+	return n == 1 ? take_one(arena) : take_many(arena, n);
+}
+
 /**
  * atomic_arena_take_slow() - the out-of-line part of the inline fast path
  * @arena: the arena
@@ -499,10 +509,8 @@ void *atomic_arena_take_slow(struct atomic_arena *arena, unsigned long drawn)
 	if (drawn != ATOMIC_ARENA_NONE) {
 		undo_overshoot(arena, drawn);
 		idx = arena->h.cap;
-	} else if (arena->h.cpu) {
-		idx = take_one_percpu(arena);
 	} else {
-		idx = take_one(arena);
+		idx = take(arena, 1);
 	}
 	if (unlikely(idx == arena->h.cap)) {
 		this_cpu_inc(arena->h.stats->alloc_fails);
@@ -521,11 +529,7 @@ static void *reserve_many(struct atomic_arena *arena, unsigned long n)
 	unsigned long idx;
 	void *p;
 
-	if (arena->h.cpu)
-		idx = n == 1 ? take_one_percpu(arena) :
-			       take_many_percpu(arena, n);
-	else
-		idx = n == 1 ? take_one(arena) : take_many(arena, n);
+	idx = take(arena, n);
 	if (unlikely(idx == arena->h.cap)) {
 		this_cpu_inc(arena->h.stats->bulk_fails);
 		return NULL;
