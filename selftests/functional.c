@@ -287,6 +287,16 @@ static void test_alloc_past_capacity(void)
 	CHECK(!atomic_arena_reserve(a, 1));
 	CHECK(!atomic_arena_append(a, &v, 1));
 	CHECK(atomic_arena_len(a) == 5);
+	/*
+	 * Failing single calls in flight leave next past the capacity until
+	 * they pull it back: a bulk call meeting that must fail too (cap -
+	 * next would wrap to a huge room). Made so through the public head.
+	 */
+	atomic_long_add(3, &((struct atomic_arena_head *)a)->next);
+	CHECK(!atomic_arena_reserve(a, 2));
+	CHECK(!atomic_arena_append(a, NULL, 2));
+	atomic_long_sub(3, &((struct atomic_arena_head *)a)->next);
+	CHECK(atomic_arena_len(a) == 5);
 
 	/* The failures consumed nothing: a reset gives the full capacity. */
 	atomic_arena_reset(a);
