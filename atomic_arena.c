@@ -99,11 +99,13 @@
 #include <linux/cpumask.h>
 #include <linux/debugfs.h>
 #include <linux/err.h>
+#include <linux/fs.h>
 #include <linux/fault-inject.h>
 #include <linux/irqflags.h>
 #include <linux/kernel.h>
 #include <linux/list.h>
 #include <linux/log2.h>
+#include <linux/math64.h>
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
@@ -111,9 +113,11 @@
 #include <linux/percpu.h>
 #include <linux/preempt.h>
 #include <linux/processor.h>
+#include <linux/sched/signal.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/uaccess.h>
 #include <linux/vmalloc.h>
 
 #include "atomic_arena.h"
@@ -143,6 +147,9 @@ struct atomic_arena {
 	struct dentry *dir;
 	char name[ATOMIC_ARENA_NAME_MAX + 1];
 };
+
+#define CREATE_TRACE_POINTS
+#include "atomic_arena_trace.h"
 
 /* Serialises creation and destruction, and guards the list of live arenas. */
 static DEFINE_MUTEX(atomic_arena_lock);
@@ -492,6 +499,9 @@ static __always_inline unsigned long take(struct atomic_arena *arena,
  * @arena: the arena
  * @drawn: ATOMIC_ARENA_NONE when the fast path took nothing; or the index
  *         its fetch-add drew, at or past the capacity
+ * @call_site: the address that the atomic_arena_alloc_fail trace event
+ *             names, or 0 for this function's caller (the typed wrapper's
+ *             call site, where the fast path is inlined)
  *
  * For atomic_arena.h's inline fast path only: takes one slot the slow way
  * (per-CPU refill and steal, KASAN, the full arena), or undoes the fast
@@ -501,7 +511,8 @@ static __always_inline unsigned long take(struct atomic_arena *arena,
  *
  * Return: the slot, or NULL when the arena is full.
  */
-void *atomic_arena_take_slow(struct atomic_arena *arena, unsigned long drawn)
+void *atomic_arena_take_slow(struct atomic_arena *arena, unsigned long drawn,
+			     unsigned long call_site)
 {
 	unsigned long idx;
 	void *p;
@@ -514,6 +525,7 @@ void *atomic_arena_take_slow(struct atomic_arena *arena, unsigned long drawn)
 	}
 	if (unlikely(idx == arena->h.cap)) {
 		this_cpu_inc(arena->h.stats->alloc_fails);
+		trace_atomic_arena_alloc_fail(arena, 1, call_site ?: _RET_IP_);
 		return NULL;
 	}
 	this_cpu_inc(arena->h.stats->allocs);
@@ -579,7 +591,7 @@ static __always_inline void copy_elem(void *p, const void *obj, size_t size)
  */
 void *atomic_arena_alloc(struct atomic_arena *arena, const void *obj)
 {
-	void *p = __atomic_arena_take(arena);
+	void *p = __atomic_arena_take(arena, _RET_IP_);
 
 	if (unlikely(!p))
 		return NULL;
@@ -618,8 +630,10 @@ void *atomic_arena_append(struct atomic_arena *arena, const void *objs,
 		return ZERO_SIZE_PTR;
 
 	first = reserve_many(arena, n);
-	if (unlikely(!first))
+	if (unlikely(!first)) {
+		trace_atomic_arena_append_fail(arena, n, _RET_IP_);
 		return NULL;
+	}
 
 	/* n <= cap here, so n * stride cannot overflow (checked at create). */
 	if (!objs)
@@ -650,9 +664,14 @@ EXPORT_SYMBOL(atomic_arena_append);
  */
 void *atomic_arena_reserve(struct atomic_arena *arena, unsigned long n)
 {
+	void *first;
+
 	if (unlikely(!n))
 		return ZERO_SIZE_PTR;
-	return reserve_many(arena, n);
+	first = reserve_many(arena, n);
+	if (unlikely(!first))
+		trace_atomic_arena_reserve_fail(arena, n, _RET_IP_);
+	return first;
 }
 EXPORT_SYMBOL(atomic_arena_reserve);
 
@@ -798,6 +817,26 @@ unsigned long atomic_arena_next_used(const struct atomic_arena *arena,
 }
 EXPORT_SYMBOL(atomic_arena_next_used);
 
+/* Reset and clear, after their trace events: every slot free again. */
+static void recycle(struct atomic_arena *arena)
+{
+	unsigned long used = atomic_arena_len(arena);
+	int cpu;
+
+	/* Plain stores: the caller excludes every other user (see below). */
+	if (used > arena->high_water)
+		WRITE_ONCE(arena->high_water, used);
+	poison_slots(arena, taken(arena));
+	atomic_long_inc(&arena->resets);
+	if (arena->h.cpu) {
+		for_each_possible_cpu(cpu)
+			atomic64_set(&per_cpu_ptr(arena->h.cpu, cpu)->batch, 0);
+		WRITE_ONCE(arena->h.drained, false);
+	}
+	/* Release: the zeroing and poisoning above come before the new count. */
+	atomic_long_set_release(&arena->h.next, 0);
+}
+
 /**
  * atomic_arena_reset() - make every slot free again, in O(1)
  * @arena: the arena
@@ -822,21 +861,8 @@ EXPORT_SYMBOL(atomic_arena_next_used);
  */
 void atomic_arena_reset(struct atomic_arena *arena)
 {
-	unsigned long used = atomic_arena_len(arena);
-	int cpu;
-
-	/* Plain stores: the caller excludes every other user (see above). */
-	if (used > arena->high_water)
-		WRITE_ONCE(arena->high_water, used);
-	poison_slots(arena, taken(arena));
-	atomic_long_inc(&arena->resets);
-	if (arena->h.cpu) {
-		for_each_possible_cpu(cpu)
-			atomic64_set(&per_cpu_ptr(arena->h.cpu, cpu)->batch, 0);
-		WRITE_ONCE(arena->h.drained, false);
-	}
-	/* Release: the zeroing and poisoning above come before the new count. */
-	atomic_long_set_release(&arena->h.next, 0);
+	trace_atomic_arena_reset(arena);
+	recycle(arena);
 }
 EXPORT_SYMBOL(atomic_arena_reset);
 
@@ -854,9 +880,10 @@ EXPORT_SYMBOL(atomic_arena_reset);
  */
 void atomic_arena_clear(struct atomic_arena *arena)
 {
+	trace_atomic_arena_clear(arena);
 	/* Slots in CPUs' batches too: zeroing a free slot does no harm. */
 	memset(arena->h.base, 0, taken(arena) * arena->h.stride);
-	atomic_arena_reset(arena);
+	recycle(arena);
 }
 EXPORT_SYMBOL(atomic_arena_clear);
 
@@ -1061,6 +1088,7 @@ struct atomic_arena *atomic_arena_create_flags(const char *name,
 	list_add_tail(&arena->node, &atomic_arena_list);
 	atomic_arena_debugfs_add(arena);
 	mutex_unlock(&atomic_arena_lock);
+	trace_atomic_arena_create(arena);
 	return arena;
 
 fail:
@@ -1086,6 +1114,7 @@ void atomic_arena_destroy(struct atomic_arena *arena)
 	if (IS_ERR_OR_NULL(arena))
 		return;
 
+	trace_atomic_arena_destroy(arena);
 	mutex_lock(&atomic_arena_lock);
 	list_del(&arena->node);
 	mutex_unlock(&atomic_arena_lock);
@@ -1095,7 +1124,7 @@ void atomic_arena_destroy(struct atomic_arena *arena)
 }
 EXPORT_SYMBOL(atomic_arena_destroy);
 
-/* debugfs: /sys/kernel/debug/atomic_arena/{arenas,<name>/stats} */
+/* debugfs: /sys/kernel/debug/atomic_arena/{arenas,<name>/{stats,data}} */
 
 struct atomic_arena_snapshot {
 	unsigned long next;
@@ -1188,12 +1217,214 @@ static int arenas_show(struct seq_file *m, void *v)
 }
 DEFINE_SHOW_ATTRIBUTE(arenas);
 
+/*
+ * debugfs <name>/data: the bytes of the slots in use, elem_size a slot, in
+ * index order. In the per-CPU mode the slots in CPUs' batches are left
+ * out, and each record starts with its slot's index, a native-endian u64.
+ * Which slots are in use is taken at open (a snapshot, as len); their
+ * bytes are read at read time.
+ */
+struct data_hole {
+	unsigned long start, end;	/* slots [start, end) in a batch */
+};
+
+struct data_view {
+	struct atomic_arena *arena;
+	unsigned long end;		/* the snapshot's slots: [0, end) */
+	size_t hdr;			/* bytes of index before each record */
+	size_t rec;			/* bytes of each record */
+	loff_t size;
+	unsigned int nholes;
+	struct data_hole holes[];	/* sorted, disjoint, within end */
+};
+
+/*
+ * Slots [0, *end) were taken from @next; the batches' free slots among
+ * them, sorted and merged, go to @holes (one per CPU at most). Waits for
+ * refills in flight, as steal() does, so that no slot taken for a batch
+ * but not yet published in it passes for a slot in use.
+ */
+static unsigned int snapshot_holes(const struct atomic_arena *arena,
+				   unsigned long *end, struct data_hole *holes)
+{
+	unsigned long start, stop;
+	unsigned int n, i, m;
+	int cpu;
+	s64 b;
+
+retry:
+	*end = taken(arena);
+	/* Full barrier: the counter, then the flags (see refill()). */
+	smp_mb();
+	for_each_possible_cpu(cpu) {
+		/* Acquire: a refill seen done has published its batch. */
+		if (smp_load_acquire(&per_cpu_ptr(arena->h.cpu, cpu)->refilling)) {
+			cpu_relax();
+			goto retry;
+		}
+	}
+	n = 0;
+	for_each_possible_cpu(cpu) {
+		b = atomic64_read(&per_cpu_ptr(arena->h.cpu, cpu)->batch);
+		start = batch_pos(b);
+		stop = min(start + batch_left(b), *end);
+		if (start >= stop)
+			continue;
+		/* Insertion sort: one batch per CPU. */
+		for (i = n++; i && holes[i - 1].start > start; i--)
+			holes[i] = holes[i - 1];
+		holes[i] = (struct data_hole){ start, stop };
+	}
+	/* A reset in between could make batches overlap: merge them. */
+	for (i = 1, m = 0; i < n; i++) {
+		if (holes[i].start <= holes[m].end)
+			holes[m].end = max(holes[m].end, holes[i].end);
+		else
+			holes[++m] = holes[i];
+	}
+	return n ? m + 1 : 0;
+}
+
+/* The index of the @k-th slot in use of the snapshot. */
+static unsigned long record_index(const struct data_view *v, u64 k)
+{
+	unsigned long idx = k;
+	unsigned int i;
+
+	for (i = 0; i < v->nholes && v->holes[i].start <= idx; i++)
+		idx += v->holes[i].end - v->holes[i].start;
+	return idx;
+}
+
+/*
+ * A debugfs reader synchronises with nobody: the slot's owner may be
+ * writing it, a reset poisoning it (KASAN). The bytes may be stale or
+ * torn, never from outside the storage; so neither sanitizer is told.
+ */
+static __no_kcsan __no_sanitize_address void copy_racy(void *dst,
+						       const void *src,
+						       size_t n)
+{
+	const unsigned char *s = src;
+	unsigned char *d = dst;
+
+	while (n--)
+		*d++ = READ_ONCE(*s++);
+}
+
+static int data_open(struct inode *inode, struct file *file)
+{
+	struct atomic_arena *arena = inode->i_private;
+	unsigned int nr = arena->h.cpu ? num_possible_cpus() : 0;
+	struct data_view *v;
+	unsigned long used;
+	unsigned int i;
+
+	v = kzalloc(struct_size(v, holes, nr), GFP_KERNEL);
+	if (!v)
+		return -ENOMEM;
+	v->arena = arena;
+	if (arena->h.cpu) {
+		v->hdr = sizeof(u64);
+		v->nholes = snapshot_holes(arena, &v->end, v->holes);
+	} else {
+		v->end = taken(arena);
+	}
+	used = v->end;
+	for (i = 0; i < v->nholes; i++)
+		used -= v->holes[i].end - v->holes[i].start;
+	v->rec = v->hdr + arena->elem_size;
+	/* At most the storage, plus the indices: no overflow. */
+	v->size = (loff_t)used * v->rec;
+	file->private_data = v;
+	return 0;
+}
+
+/* Fills @buf with the snapshot's bytes [@pos, @pos + @n). */
+static void data_fill(const struct data_view *v, char *buf, loff_t pos,
+		      size_t n)
+{
+	size_t off, len;
+	u64 k, rem, idx;
+
+	while (n) {
+		k = div64_u64_rem(pos, v->rec, &rem);
+		off = rem;
+		len = min(n, v->rec - off);
+		idx = record_index(v, k);
+		if (off < v->hdr) {
+			len = min(len, v->hdr - off);
+			memcpy(buf, (char *)&idx + off, len);
+		} else {
+			copy_racy(buf, slot(v->arena, idx) + off - v->hdr, len);
+		}
+		buf += len;
+		pos += len;
+		n -= len;
+	}
+}
+
+static ssize_t data_read(struct file *file, char __user *ubuf, size_t count,
+			 loff_t *ppos)
+{
+	const struct data_view *v = file->private_data;
+	size_t done = 0, n;
+	ssize_t err = 0;
+	char *buf;
+
+	if (*ppos < 0)
+		return -EINVAL;
+	if (*ppos >= v->size)
+		return 0;
+	count = min_t(loff_t, count, v->size - *ppos);
+	buf = kmalloc(min_t(size_t, count, PAGE_SIZE), GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	while (done < count) {
+		n = min_t(size_t, count - done, PAGE_SIZE);
+		data_fill(v, buf, *ppos + done, n);
+		if (copy_to_user(ubuf + done, buf, n)) {
+			err = -EFAULT;
+			break;
+		}
+		done += n;
+		if (fatal_signal_pending(current))
+			break;
+		cond_resched();
+	}
+	kfree(buf);
+	*ppos += done;
+	return done ? done : err;
+}
+
+static loff_t data_llseek(struct file *file, loff_t offset, int whence)
+{
+	const struct data_view *v = file->private_data;
+
+	return fixed_size_llseek(file, offset, whence, v->size);
+}
+
+static int data_release(struct inode *inode, struct file *file)
+{
+	kfree(file->private_data);
+	return 0;
+}
+
+static const struct file_operations data_fops = {
+	.owner		= THIS_MODULE,
+	.open		= data_open,
+	.read		= data_read,
+	.llseek		= data_llseek,
+	.release	= data_release,
+};
+
 /* Called with atomic_arena_lock held, so that names are still unique. */
 static void atomic_arena_debugfs_add(struct atomic_arena *arena)
 {
 	/* Failures are harmless: the arena works without its debugfs files. */
 	arena->dir = debugfs_create_dir(arena->name, atomic_arena_debugfs_root);
 	debugfs_create_file("stats", 0400, arena->dir, arena, &stats_fops);
+	debugfs_create_file("data", 0400, arena->dir, arena, &data_fops);
 }
 
 static int __init atomic_arena_init(void)

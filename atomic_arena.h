@@ -133,13 +133,17 @@ struct atomic_arena_head {
 	bool slow;			/* every take out of line (KASAN) */
 };
 
-void *atomic_arena_take_slow(struct atomic_arena *arena, unsigned long drawn);
+void *atomic_arena_take_slow(struct atomic_arena *arena, unsigned long drawn,
+			     unsigned long call_site);
 
 /*
  * Take one slot, counted as an allocation: the inline fast path, for
  * the typed wrapper and atomic_arena_alloc(). NULL when the arena is full.
+ * @call_site is what a failure's trace event names: 0 for the caller of
+ * the function this is inlined into.
  */
-static __always_inline void *__atomic_arena_take(struct atomic_arena *arena)
+static __always_inline void *__atomic_arena_take(struct atomic_arena *arena,
+						 unsigned long call_site)
 {
 	struct atomic_arena_head *h = (struct atomic_arena_head *)arena;
 	unsigned long idx;
@@ -148,7 +152,7 @@ static __always_inline void *__atomic_arena_take(struct atomic_arena *arena)
 	if (unlikely(h->slow ||
 		     (!IS_ENABLED(CONFIG_ARCH_HAVE_NMI_SAFE_CMPXCHG) &&
 		      in_nmi())))
-		return atomic_arena_take_slow(arena, ATOMIC_ARENA_NONE);
+		goto slow;
 
 	if (h->cpu) {
 		atomic64_t *batch = &raw_cpu_ptr(h->cpu)->batch;
@@ -161,20 +165,23 @@ static __always_inline void *__atomic_arena_take(struct atomic_arena *arena)
 		if (unlikely(!(old & ATOMIC_ARENA_LEFT_MASK) ||
 			     !atomic64_try_cmpxchg_relaxed(batch, &old,
 				old + ATOMIC_ARENA_LEFT_MASK)))
-			return atomic_arena_take_slow(arena, ATOMIC_ARENA_NONE);
+			goto slow;
 		idx = old >> ATOMIC_ARENA_LEFT_BITS;
 	} else {
 		/* Relaxed: a stale value below cap only costs the fetch-add. */
 		if (unlikely((unsigned long)atomic_long_read(&h->next) >=
 			     h->cap))
-			return atomic_arena_take_slow(arena, ATOMIC_ARENA_NONE);
+			goto slow;
 		/* Relaxed: it only has to hand out distinct indices. */
 		idx = atomic_long_fetch_add_relaxed(1, &h->next);
 		if (unlikely(idx >= h->cap))
-			return atomic_arena_take_slow(arena, idx);
+			return atomic_arena_take_slow(arena, idx, call_site);
 	}
 	this_cpu_inc(h->stats->allocs);
 	return h->base + idx * h->stride;
+
+slow:
+	return atomic_arena_take_slow(arena, ATOMIC_ARENA_NONE, call_site);
 }
 
 static __always_inline void *__atomic_arena_slot(struct atomic_arena *arena,
@@ -259,7 +266,7 @@ static inline void prefix##_arena_destroy(struct prefix##_arena *a)	\
 static __always_inline type *						\
 prefix##_arena_alloc(struct prefix##_arena *a, const type *obj)		\
 {									\
-	type *p = __atomic_arena_take(prefix##_arena_untyped(a));	\
+	type *p = __atomic_arena_take(prefix##_arena_untyped(a), 0);	\
 									\
 	if (likely(p)) {						\
 		if (obj)						\

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "../include/linux/debugfs.h"
+#include "../include/linux/fs.h"
 #include "../include/linux/err.h"
 #include "shim.h"
 
@@ -140,26 +141,80 @@ bool shim_debugfs_exists(const char *path)
 	return found;
 }
 
-int shim_debugfs_read(const char *path, size_t chunk, char **out)
+/* The file at @path, counted as read until put_file(); NULL if none. */
+static struct dentry *get_file(const char *path)
 {
-	struct inode inode = { 0 };
-	struct file file = { 0 };
-	size_t len = 0, cap = 256;
-	char *buf = malloc(cap);
 	struct dentry *d;
-	loff_t pos = 0;
-	ssize_t n;
-	int err;
 
 	pthread_mutex_lock(&tree_lock);
 	d = lookup(path);
 	if (d && d->fops)
 		d->readers++;
+	else
+		d = NULL;
 	pthread_mutex_unlock(&tree_lock);
-	if (!d || !d->fops) {
-		free(buf);
+	return d;
+}
+
+static void put_file(struct dentry *d)
+{
+	pthread_mutex_lock(&tree_lock);
+	d->readers--;
+	pthread_cond_broadcast(&readers_done);
+	pthread_mutex_unlock(&tree_lock);
+}
+
+ssize_t shim_debugfs_pread(const char *path, long long off, int whence,
+			   size_t chunk, void *buf, size_t size)
+{
+	struct dentry *d = get_file(path);
+	struct inode inode = { 0 };
+	struct file file = { 0 };
+	ssize_t n, done = 0;
+	loff_t pos = 0;
+	int err;
+
+	if (!d)
 		return -ENOENT;
+	inode.i_private = d->data;
+	err = d->fops->open(&inode, &file);
+	if (!err && (off || whence)) {
+		pos = d->fops->llseek(&file, off, whence);
+		if (pos < 0)
+			err = pos;
+		else
+			file.f_pos = pos;
 	}
+	while (!err && (size_t)done < size) {
+		n = d->fops->read(&file, (char *)buf + done,
+				  min(size - done, chunk ? chunk : size), &pos);
+		if (n < 0)
+			err = n;
+		if (n <= 0)
+			break;
+		done += n;
+	}
+	if (file.private_data)
+		d->fops->release(&inode, &file);
+	put_file(d);
+	return err ? err : done;
+}
+
+int shim_debugfs_read(const char *path, size_t chunk, char **out)
+{
+	struct inode inode = { 0 };
+	struct file file = { 0 };
+	size_t len = 0, cap = 256;
+	char *buf;
+	struct dentry *d;
+	loff_t pos = 0;
+	ssize_t n;
+	int err;
+
+	d = get_file(path);
+	if (!d)
+		return -ENOENT;
+	buf = malloc(cap);
 
 	inode.i_private = d->data;
 	err = d->fops->open(&inode, &file);
@@ -178,11 +233,7 @@ int shim_debugfs_read(const char *path, size_t chunk, char **out)
 	}
 	if (!err || file.private_data)
 		d->fops->release(&inode, &file);
-
-	pthread_mutex_lock(&tree_lock);
-	d->readers--;
-	pthread_cond_broadcast(&readers_done);
-	pthread_mutex_unlock(&tree_lock);
+	put_file(d);
 
 	buf[len] = 0;
 	*out = buf;
@@ -309,4 +360,16 @@ ssize_t seq_read(struct file *file, char __user *buf, size_t size,
 loff_t seq_lseek(struct file *file, loff_t offset, int whence)
 {
 	return -EINVAL;	/* not used by the tests */
+}
+
+loff_t fixed_size_llseek(struct file *file, loff_t offset, int whence,
+			 loff_t size)
+{
+	loff_t base = whence == SEEK_SET ? 0 :
+		      whence == SEEK_CUR ? file->f_pos :
+		      whence == SEEK_END ? size : -1;
+
+	if (base < 0 || base + offset < 0)
+		return -EINVAL;
+	return base + offset;
 }

@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 struct fault_attr;
 
@@ -27,6 +28,13 @@ void shim_set_nr_cpus(unsigned int n);
  * being removed).
  */
 int shim_debugfs_read(const char *path, size_t chunk, char **out);
+/*
+ * Opens a debugfs file, seeks (llseek) to @off from @whence (SEEK_SET,
+ * SEEK_CUR, SEEK_END) unless both are 0, and reads up to @size bytes into
+ * @buf in reads of @chunk (0: one read). Returns the bytes read, or -errno.
+ */
+ssize_t shim_debugfs_pread(const char *path, long long off, int whence,
+			   size_t chunk, void *buf, size_t size);
 bool shim_debugfs_exists(const char *path);
 
 /*

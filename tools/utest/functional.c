@@ -555,6 +555,55 @@ static void test_debugfs(void)
 	}
 }
 
+/* Byte @j of element @i in the data cases: never 0. */
+static unsigned char data_byte(unsigned long i, size_t j)
+{
+	return (i * 16 + j) % 255 + 1;
+}
+
+/*
+ * <name>/data of an ordered arena: elem_size bytes a slot in use (no
+ * stride padding), in index order; any offset, any read size, lseek.
+ */
+static void test_debugfs_data(void)
+{
+	struct atomic_arena *a = new_arena("data", 12, 8, 8);	/* stride 16 */
+	unsigned char e[12], whole[128], part[128];
+	unsigned long i;
+	size_t j;
+
+	if (!a)
+		return;
+	CHECK_EQ(shim_debugfs_pread("atomic_arena/data/data", 0, 0, 0, whole,
+				    sizeof(whole)), 0);
+	for (i = 0; i < 5; i++) {
+		for (j = 0; j < sizeof(e); j++)
+			e[j] = data_byte(i, j);
+		CHECK(atomic_arena_alloc(a, e));
+	}
+	if (!CHECK_EQ(shim_debugfs_pread("atomic_arena/data/data", 0, 0, 0,
+					 whole, sizeof(whole)), 60))
+		goto out;
+	for (i = 0; i < 60; i++)
+		if (!CHECK_EQ(whole[i], data_byte(i / 12, i % 12)))
+			break;
+	/* From an odd offset in 5-byte reads, from the end, past the end. */
+	CHECK_EQ(shim_debugfs_pread("atomic_arena/data/data", 7, SEEK_SET, 5,
+				    part, sizeof(part)), 53);
+	CHECK(!memcmp(part, whole + 7, 53));
+	CHECK_EQ(shim_debugfs_pread("atomic_arena/data/data", -13, SEEK_END, 3,
+				    part, sizeof(part)), 13);
+	CHECK(!memcmp(part, whole + 47, 13));
+	CHECK_EQ(shim_debugfs_pread("atomic_arena/data/data", 61, SEEK_SET, 0,
+				    part, sizeof(part)), 0);
+	CHECK_EQ(shim_debugfs_pread("atomic_arena/data/data", -61, SEEK_END, 0,
+				    part, sizeof(part)), -EINVAL);
+out:
+	atomic_arena_destroy(a);
+	CHECK_EQ(shim_debugfs_pread("atomic_arena/data/data", 0, 0, 0, whole,
+				    sizeof(whole)), -ENOENT);
+}
+
 /* Each of create's three allocations fails in turn: -ENOMEM, no leak. */
 static void test_create_injected_failure(void)
 {
@@ -686,6 +735,41 @@ out:
 }
 
 /*
+ * <name>/data of a per-CPU arena: only the slots handed out, each record
+ * its index (u64) then the element, in index order.
+ */
+static void test_percpu_data(void)
+{
+	struct atomic_arena *a = new_percpu("pdata", 8, 64);	/* batch 4 */
+	static const unsigned long want[] = { 0, 1, 4 };
+	uint64_t v, rec[8];
+	unsigned int i;
+
+	if (!a)
+		return;
+	shim_set_cpu(0);
+	v = 100;
+	atomic_arena_alloc(a, &v);	/* slot 0; CPU 0 holds 1..3 */
+	shim_set_cpu(1);
+	v = 104;
+	atomic_arena_alloc(a, &v);	/* slot 4; CPU 1 holds 5..7 */
+	shim_set_cpu(0);
+	v = 101;
+	atomic_arena_alloc(a, &v);	/* slot 1 */
+	if (CHECK_EQ(shim_debugfs_pread("atomic_arena/pdata/data", 0, 0, 0,
+					rec, sizeof(rec)), 48))
+		for (i = 0; i < 3; i++) {
+			CHECK_EQ(rec[2 * i], want[i]);
+			CHECK_EQ(rec[2 * i + 1], 100 + want[i]);
+		}
+	/* From the middle of the second record: the third one's element at 20. */
+	CHECK_EQ(shim_debugfs_pread("atomic_arena/pdata/data", 20, SEEK_SET, 3,
+				    rec, sizeof(rec)), 28);
+	CHECK(!memcmp((char *)rec + 20, &(uint64_t){ 104 }, 8));
+	atomic_arena_destroy(a);
+}
+
+/*
  * No spurious failure: once the shared counter is used up, a CPU takes the
  * slots left in other CPUs' batches, and bulk calls one batch's.
  */
@@ -802,9 +886,11 @@ int main(void)
 		UTEST_CASE(test_at_index_edges),
 		UTEST_CASE(test_typed_wrapper),
 		UTEST_CASE(test_debugfs),
+		UTEST_CASE(test_debugfs_data),
 		UTEST_CASE(test_create_injected_failure),
 		UTEST_CASE(test_percpu_create),
 		UTEST_CASE(test_percpu_holes),
+		UTEST_CASE(test_percpu_data),
 		UTEST_CASE(test_percpu_steal),
 		UTEST_CASE(test_typed_inline),
 		UTEST_CASE(test_module_exit_frees_leaks),

@@ -7,5 +7,8 @@
 
 #define check_add_overflow(a, b, d)	__builtin_add_overflow(a, b, d)
 #define check_mul_overflow(a, b, d)	__builtin_mul_overflow(a, b, d)
+/* Without the kernel's saturation: the tests' sizes are small. */
+#define struct_size(p, member, n) \
+	(sizeof(*(p)) + sizeof(*(p)->member) * (size_t)(n))
 
 #endif

@@ -16,6 +16,7 @@ struct inode {
 
 struct file {
 	void *private_data;
+	loff_t f_pos;
 };
 
 struct file_operations {

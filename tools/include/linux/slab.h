@@ -13,5 +13,7 @@
 
 void *kzalloc(size_t size, gfp_t flags);
 void kfree(const void *p);
+/* Zeroed all the same: nothing relies on kmalloc()'s garbage. */
+#define kmalloc(size, flags)	kzalloc(size, flags)
 
 #endif

@@ -46,6 +46,12 @@ typedef unsigned short umode_t;
 #define __always_inline	inline __attribute__((__always_inline__))
 #define __maybe_unused	__attribute__((__unused__))
 #define __printf(a, b)	__attribute__((__format__(printf, a, b)))
+/*
+ * Functions that the kernel's sanitizers leave alone: here the same
+ * sanitizers, ThreadSanitizer for KCSAN and AddressSanitizer for KASAN.
+ */
+#define __no_kcsan		__attribute__((no_sanitize("thread")))
+#define __no_sanitize_address	__attribute__((no_sanitize("address")))
 #define __init
 #define __exit
 #define __percpu
