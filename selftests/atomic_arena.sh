@@ -90,7 +90,7 @@ debugfs_reader() {
 	passes=0 gone=0
 	: > "$1.errors"
 	while [ -e "$1" ]; do
-		for f in "$DEBUGFS/arenas" "$DEBUGFS"/*/stats; do
+		for f in "$DEBUGFS/arenas" "$DEBUGFS"/*/stats "$DEBUGFS"/*/data; do
 			case $f in *"*"*) continue ;; esac	# no arena at all
 			err=$(cat "$f" 2>&1 >/dev/null) && continue
 			case $err in
@@ -302,6 +302,209 @@ check_no_oom_kill() {
 	[ "$alive" -eq 1 ]
 }
 
+# --- trace events and data files (the module's observe=1, observe.c) ---
+
+TRACEFS=/sys/kernel/tracing
+OBSERVE_CASES="trace_event_files trace_events debugfs_data debugfs_data_percpu
+	debugfs_data_race debugfs_data_removed"
+
+# Mounts tracefs where it belongs, if the kernel has it; fails if not.
+mount_tracefs() {
+	[ -d "$TRACEFS/events" ] ||
+		mount -t tracefs nodev "$TRACEFS" 2>/dev/null
+	[ -d "$TRACEFS/events" ]
+}
+
+# Every event of the atomic_arena system, each with its format.
+check_trace_event_files() {
+	for e in create destroy reset clear alloc_fail append_fail reserve_fail; do
+		f=$TRACEFS/events/atomic_arena/atomic_arena_$e/format
+		[ -f "$f" ] || { echo "# no $f"; return 1; }
+	done
+}
+
+# The events of one arena as `trace` prints them, less the task, CPU and
+# time columns: "event: fields".
+trace_of() {
+	sed -n "s/^.* \(atomic_arena_[a-z_]*: name=$1 .*\)$/\1/p" "$TRACEFS/trace"
+}
+
+# expect_lines NAME PATTERN...: the lines of stdin match the extended
+# regular expressions, one each, in order, and there are no others.
+expect_lines() {
+	what=$1
+	shift
+	got=$(cat)
+	i=0
+	for pat in "$@"; do
+		i=$((i + 1))
+		line=$(echo "$got" | sed -n "${i}p")
+		if ! echo "$line" | grep -qxE "$pat"; then
+			echo "# $what, event $i: '$line'"
+			echo "#   expected: '$pat'"
+			echo "$got" | sed 's/^/#   trace: /'
+			return 1
+		fi
+	done
+	[ "$(echo "$got" | grep -c .)" -eq "$i" ] || {
+		echo "$got" | sed 's/^/#   trace: /'
+		echo "# $what: $(echo "$got" | grep -c .) events, expected $i"
+		return 1
+	}
+}
+
+# The call site, as %pS prints a function of the test module.
+site() {
+	echo "call_site=$1(\.[a-z]+\.[0-9]+)?\+0x[0-9a-f]+/0x[0-9a-f]+ \[test_atomic_arena\]"
+}
+
+check_trace_events() {
+	t=selftest-trace
+	trace_of "$t" | expect_lines "$t" \
+		"atomic_arena_create: name=$t elem_size=8 stride=8 cap=4 mode=ordered" \
+		"atomic_arena_alloc_fail: name=$t n=1 len=4 cap=4 $(site observe_alloc_fail)" \
+		"atomic_arena_alloc_fail: name=$t n=1 len=4 cap=4 $(site observe_typed_fail)" \
+		"atomic_arena_append_fail: name=$t n=3 len=4 cap=4 $(site observe_append_fail)" \
+		"atomic_arena_reserve_fail: name=$t n=2 len=4 cap=4 $(site observe_reserve_fail)" \
+		"atomic_arena_reset: name=$t in_use=4 cap=4" \
+		"atomic_arena_clear: name=$t in_use=1 cap=4" \
+		"atomic_arena_destroy: name=$t in_use=0 cap=4" || return 1
+	t=selftest-trace-pcpu
+	trace_of "$t" | expect_lines "$t" \
+		"atomic_arena_create: name=$t elem_size=8 stride=8 cap=2 mode=percpu" \
+		"atomic_arena_alloc_fail: name=$t n=1 len=2 cap=2 $(site observe_alloc_fail)" \
+		"atomic_arena_destroy: name=$t in_use=2 cap=2"
+}
+
+# data_bytes ELEM START COUNT: stdin, as od prints it a byte a line, is
+# bytes [START, START + COUNT) of the data file of an arena whose element
+# i has byte j = (i * 16 + j) % 255 + 1 (observe.c). With ZERO_TAIL=1 the
+# last element may also be partly zero: one still being written.
+data_bytes() {
+	od -An -v -tx1 -w1 | awk -v elem="$1" -v start="$2" -v want="$3" \
+		-v tail="${ZERO_TAIL:-0}" '
+		{
+			p = start + NR - 1
+			e = sprintf("%02x", (int(p / elem) * 16 + p % elem) % 255 + 1)
+			if ($1 == e)
+				next
+			if (tail && $1 == "00" && int(p / elem) == int((start + want - 1) / elem))
+				next
+			printf "# byte %d: %s, expected %s\n", p, $1, e
+			bad = 1
+			exit
+		}
+		END {
+			if (bad)
+				exit 1
+			if (NR != want) {
+				printf "# %d bytes from %d, expected %d\n", NR, start, want
+				exit 1
+			}
+		}'
+}
+
+# selftest-data: 77 elements of 12 bytes (stride 16), read whole, in odd
+# pieces, from odd offsets (dd's skip seeks), and past the end.
+check_data() {
+	f=$DEBUGFS/selftest-data/data
+	expect_stats "$DEBUGFS/selftest-data/stats" stride=16 in_use=77 || return 1
+	[ "$(stat -c %a "$f")" = 400 ] || return 1
+	data_bytes 12 0 924 < "$f" || return 1
+	dd if="$f" bs=7 2>/dev/null | data_bytes 12 0 924 || return 1
+	dd if="$f" iflag=skip_bytes skip=13 bs=5 2>/dev/null |
+		data_bytes 12 13 911 || return 1
+	dd if="$f" iflag=skip_bytes,count_bytes skip=500 count=37 bs=3 2>/dev/null |
+		data_bytes 12 500 37 || return 1
+	dd if="$f" iflag=skip_bytes skip=923 bs=64 2>/dev/null | data_bytes 12 923 1 || return 1
+	[ "$(dd if="$f" iflag=skip_bytes skip=924 2>/dev/null | wc -c)" -eq 0 ] &&
+	[ "$(dd if="$f" iflag=skip_bytes skip=4096 2>/dev/null | wc -c)" -eq 0 ]
+}
+
+# selftest-data-pcpu: slots 0-3 and 64-65 handed out, the rest of two
+# batches held: six records of index and element (index * 3 + 7), in
+# index order; also read from the middle of a record.
+check_data_percpu() {
+	f=$DEBUGFS/selftest-data-pcpu/data
+	expect_stats "$DEBUGFS/selftest-data-pcpu/stats" in_use=6 || return 1
+	got=$(od -An -v -tu8 -w16 "$f" | awk '{ printf "%s:%s ", $1, $2 }')
+	[ "$got" = "0:7 1:10 2:13 3:16 64:199 65:202 " ] || {
+		echo "# records: $got"
+		return 1
+	}
+	got=$(dd if="$f" iflag=skip_bytes skip=72 bs=5 2>/dev/null |
+		od -An -v -tu8 -w8 | awk '{ printf "%s ", $1 }')
+	[ "$got" = "199 65 202 " ] || { echo "# from byte 72: $got"; return 1; }
+}
+
+# selftest-data-race fills while it is read (the script starts its
+# writer): each read is a prefix of the elements, never shorter than the
+# one before, whole but for the last, which may be being written.
+check_data_race() {
+	f=$DEBUGFS/selftest-data-race/data
+	cap=$(stat_of "$DEBUGFS/selftest-data-race/stats" capacity)
+	prev=0 partial=0 copy=$(mktemp)
+	echo 1 > /sys/module/test_atomic_arena/parameters/observe_race
+	while cat "$f" > "$copy"; do
+		bytes=$(wc -c < "$copy")
+		if [ $((bytes % 16)) -ne 0 ] || [ "$bytes" -lt "$prev" ]; then
+			echo "# a read of $bytes bytes after one of $prev"
+			break
+		fi
+		if [ "$bytes" -eq $((cap * 16)) ]; then
+			data_bytes 16 0 "$bytes" < "$copy" && rm -f "$copy" &&
+				echo "# $partial reads of selftest-data-race while it filled" &&
+				[ "$partial" -gt 0 ]
+			return
+		fi
+		ZERO_TAIL=1 data_bytes 16 0 "$bytes" < "$copy" || break
+		partial=$((partial + 1))
+		prev=$bytes
+	done
+	rm -f "$copy"
+	return 1
+}
+
+check_data_removed() {
+	for d in "$DEBUGFS"/selftest-data* "$DEBUGFS"/selftest-trace*; do
+		[ ! -e "$d" ] || { echo "# $d is still there"; return 1; }
+	done
+}
+
+observe_cases() {
+	if ! mount_tracefs; then
+		for t in $OBSERVE_CASES; do
+			result fail "$t" "no tracefs"
+		done
+		return
+	fi
+	echo 0 > "$TRACEFS/tracing_on"
+	echo > "$TRACEFS/trace"
+	echo 1 > "$TRACEFS/events/atomic_arena/enable" 2>/dev/null
+	echo 1 > "$TRACEFS/tracing_on"
+	mark_log observe
+	load test_atomic_arena observe=1
+	rc=$?
+	echo 0 > "$TRACEFS/events/atomic_arena/enable" 2>/dev/null
+	out=$(ktap_since_mark)
+	if [ "$rc" -ne 0 ] || ! echo "$out" | grep -q '^ok 1 '; then
+		echo "$out" | grep '^#'
+		for t in $OBSERVE_CASES; do
+			result fail "$t" "observe=1 did not load (exit $rc)"
+		done
+		unload test_atomic_arena
+		return
+	fi
+	check trace_event_files check_trace_event_files
+	# The call sites are symbols of the module: read while it is loaded.
+	check trace_events check_trace_events
+	check debugfs_data check_data
+	check debugfs_data_percpu check_data_percpu
+	check debugfs_data_race check_data_race
+	unload test_atomic_arena
+	check debugfs_data_removed check_data_removed
+}
+
 # 50 loads and unloads of the sample module: they must leave no arena.
 check_load_loop() {
 	i=0
@@ -393,7 +596,7 @@ reader_cases="debugfs_reader no_oom_kill"
 fault_cases="fault_create_arena fault_create_stats fault_create_storage"
 other_cases="load_unload_loop unload_frees_leaked_arena kmemleak"
 count=0
-for t in $reader_cases $debugfs_cases $fault_cases $other_cases; do
+for t in $reader_cases $debugfs_cases $OBSERVE_CASES $fault_cases $other_cases; do
 	count=$((count + 1))
 done
 
@@ -435,6 +638,7 @@ else
 	check debugfs_removed_with_arena check_removed_with_arena
 fi
 unload test_atomic_arena
+observe_cases
 
 if [ -d "$DEBUGFS/fail_create" ]; then
 	fault_case fault_create_arena 1 arena

@@ -14,7 +14,9 @@
  *
  * With fault_injection=1 only the fault-injection case runs, and the load
  * succeeds whatever its result (the KTAP line tells): the script that armed
- * the fault unloads the module again. With leak_arena=1 the module only
+ * the fault unloads the module again. observe=1 is run the same way: it
+ * provokes every trace event and leaves the arenas of the data files
+ * (observe.c). With leak_arena=1 the module only
  * creates an arena that it never destroys, so that the script can check
  * that unloading atomic_arena frees it.
  */
@@ -32,6 +34,10 @@
 static bool fault_injection;
 module_param(fault_injection, bool, 0444);
 MODULE_PARM_DESC(fault_injection, "Only run the case for an armed atomic_arena/fail_create");
+
+static bool observe;
+module_param(observe, bool, 0444);
+MODULE_PARM_DESC(observe, "Only provoke every trace event, and leave the arenas that the data files show");
 
 static bool leak_arena;
 module_param(leak_arena, bool, 0444);
@@ -90,10 +96,14 @@ static int __init test_atomic_arena_init(void)
 	if (leak_arena)
 		return PTR_ERR_OR_ZERO(atomic_arena_create("selftest-leaked", 8,
 							   8, 16));
-	if (fault_injection) {
+	if (fault_injection || observe) {
+		const struct aa_test_case *only = observe ? aa_observe_cases :
+							    aa_fault_cases;
+		unsigned int n = observe ? aa_observe_count : aa_fault_count;
+
 		pr_info("KTAP version 1\n");
-		pr_info("1..%u\n", aa_fault_count);
-		run_cases(aa_fault_cases, aa_fault_count, 1, &skipped);
+		pr_info("1..%u\n", n);
+		run_cases(only, n, 1, &skipped);
 		return 0;
 	}
 
@@ -115,6 +125,7 @@ static int __init test_atomic_arena_init(void)
 
 static void __exit test_atomic_arena_exit(void)
 {
+	aa_observe_cleanup();
 	aa_destroy_fixture();
 	aa_hammer_cleanup();
 }
