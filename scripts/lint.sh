@@ -51,7 +51,7 @@ cd "$top"
 
 # Our sources: everything but generated module glue.
 files=()
-for f in atomic_arena.c atomic_arena.h atomic_arena_compat.h samples/*.c \
+for f in atomic_arena.c atomic_arena.h atomic_arena_compat.h atomic_arena_trace.h samples/*.c \
 	 selftests/*.c selftests/*.h bench/*.c; do
 	[[ -f $f && $f != *.mod.c ]] && files+=("$f")
 done

@@ -146,7 +146,7 @@ static int race_writer_fn(void *arg)
 	unsigned long i;
 
 	while (!READ_ONCE(observe_race) && !kthread_should_stop())
-		msleep(10);
+		msleep(20);
 	for (i = 0; i < RACE_CAP && !kthread_should_stop(); i++) {
 		fill_elem(e, i, sizeof(e));
 		if (!atomic_arena_alloc(data_race, e))
@@ -166,11 +166,13 @@ void aa_observe_cleanup(void)
 	atomic_arena_destroy(data_race);
 	atomic_arena_destroy(data_pcpu);
 	atomic_arena_destroy(data);
-	data = data_pcpu = data_race = NULL;
+	data_race = NULL;
+	data_pcpu = NULL;
+	data = NULL;
 }
 
 /* The one case of observe=1: sets everything up, or says why not. */
-static void observe(void)
+static void observe_setup(void)
 {
 	int cpu_a = cpumask_first(cpu_online_mask);
 	int cpu_b = cpumask_next(cpu_a, cpu_online_mask);
@@ -218,6 +220,7 @@ fail:
 }
 
 const struct aa_test_case aa_observe_cases[] = {
-	{ "observe", observe },
+	{ "observe", observe_setup },
 };
+
 const unsigned int aa_observe_count = ARRAY_SIZE(aa_observe_cases);
