@@ -747,15 +747,17 @@ static void test_percpu_data(void)
 
 	if (!a)
 		return;
-	shim_set_cpu(0);
-	v = 100;
-	atomic_arena_alloc(a, &v);	/* slot 0; CPU 0 holds 1..3 */
+	/* CPU 1 first: the batches are not in CPU order. */
 	shim_set_cpu(1);
-	v = 104;
-	atomic_arena_alloc(a, &v);	/* slot 4; CPU 1 holds 5..7 */
+	v = 100;
+	atomic_arena_alloc(a, &v);	/* slot 0; CPU 1 holds 1..3 */
 	shim_set_cpu(0);
+	v = 104;
+	atomic_arena_alloc(a, &v);	/* slot 4; CPU 0 holds 5..7 */
+	shim_set_cpu(1);
 	v = 101;
 	atomic_arena_alloc(a, &v);	/* slot 1 */
+	shim_set_cpu(0);
 	if (CHECK_EQ(shim_debugfs_pread("atomic_arena/pdata/data", 0, 0, 0,
 					rec, sizeof(rec)), 48))
 		for (i = 0; i < 3; i++) {
