@@ -69,6 +69,12 @@
  * - Statistics are per-CPU counters bumped with this_cpu_inc(), so the hot
  *   path touches no shared cache line besides @next; they are summed, racily
  *   by design, only when debugfs is read.
+ * - debugfs <name>/data decides which slots are in use when it is opened
+ *   (as len does, waiting for refills in flight as steal() does), then
+ *   copies their bytes when read, synchronising with nobody: bytes may be
+ *   torn or stale, indices are always below @cap.
+ * - Trace events (atomic_arena_trace.h) sit on the failing, slow and
+ *   control paths; a disabled one is a static branch.
  *
  * All paths that take slots are lock-free, never sleep and never allocate:
  * they are safe in process, softirq and hardirq context, and in NMI context
@@ -587,7 +593,8 @@ static __always_inline void copy_elem(void *p, const void *obj, size_t size)
  * arena.
  *
  * Return: the slot, aligned as asked at creation, or NULL when the arena
- * was full at the moment of the call. A failed call takes no slot.
+ * was full at the moment of the call. A failed call takes no slot; it
+ * emits the atomic_arena_alloc_fail trace event, which names its caller.
  */
 void *atomic_arena_alloc(struct atomic_arena *arena, const void *obj)
 {
@@ -617,7 +624,8 @@ EXPORT_SYMBOL(atomic_arena_alloc);
  * architecture has NMI-safe cmpxchg. @arena must be a live arena.
  *
  * Return: the first slot; ZERO_SIZE_PTR when @n is 0 (nothing is taken);
- * NULL when fewer than @n slots were free at the moment of the call.
+ * NULL when fewer than @n slots were free at the moment of the call (the
+ * atomic_arena_append_fail trace event names the caller).
  */
 void *atomic_arena_append(struct atomic_arena *arena, const void *objs,
 			  unsigned long n)
@@ -660,7 +668,8 @@ EXPORT_SYMBOL(atomic_arena_append);
  * architecture has NMI-safe cmpxchg. @arena must be a live arena.
  *
  * Return: the first slot; ZERO_SIZE_PTR when @n is 0 (nothing is taken);
- * NULL when fewer than @n slots were free at the moment of the call.
+ * NULL when fewer than @n slots were free at the moment of the call (the
+ * atomic_arena_reserve_fail trace event names the caller).
  */
 void *atomic_arena_reserve(struct atomic_arena *arena, unsigned long n)
 {
