@@ -81,7 +81,8 @@ stage "stress (ThreadSanitizer)" "$out/tsan/stress" -s "$stress_s"
 stage "functional (ASan + UBSan)" "$out/asan/functional"
 stage "stress (ASan + UBSan)" "$out/asan/stress" -s "$stress_s"
 stage "fuzz against the model (${fuzz_s}s)" "$out/fuzz/fuzz" \
-	-max_total_time="$fuzz_s" -print_final_stats=1 "$out/fuzz/corpus"
+	-max_total_time="$fuzz_s" -print_final_stats=1 \
+	-artifact_prefix="$out/fuzz/" "$out/fuzz/corpus"
 
 # Coverage: the instrumented functional and stress runs, and the fuzz
 # corpus replayed.
