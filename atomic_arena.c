@@ -105,8 +105,8 @@
 #include <linux/cpumask.h>
 #include <linux/debugfs.h>
 #include <linux/err.h>
-#include <linux/fs.h>
 #include <linux/fault-inject.h>
+#include <linux/fs.h>
 #include <linux/irqflags.h>
 #include <linux/kernel.h>
 #include <linux/list.h>
