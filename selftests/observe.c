@@ -197,12 +197,15 @@ static void observe_setup(void)
 		fill_elem(e, i, sizeof(e));
 		CHECK(atomic_arena_alloc(data, e));
 	}
-	/* Batches of 64: slots 0-3 on one CPU, 64-65 on another. */
+	/*
+	 * Batches of 64: slots 0-3 on the second CPU, 64-65 on the first, so
+	 * that the batches are not in CPU order.
+	 */
 	err = -ENODEV;
 	if (cpu_b >= nr_cpu_ids)
 		goto fail;
-	err = alloc_on(cpu_a, data_pcpu, 3) ?: alloc_on(cpu_b, data_pcpu, 2) ?:
-	      alloc_on(cpu_a, data_pcpu, 1);
+	err = alloc_on(cpu_b, data_pcpu, 3) ?: alloc_on(cpu_a, data_pcpu, 2) ?:
+	      alloc_on(cpu_b, data_pcpu, 1);
 	if (err)
 		goto fail;
 	race_writer = kthread_run(race_writer_fn, NULL, "aa-data-race");
