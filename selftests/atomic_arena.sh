@@ -464,7 +464,7 @@ check_data_race() {
 			return
 		fi
 		ZERO_TAIL=1 data_bytes 16 0 "$bytes" < "$copy" || break
-		partial=$((partial + 1))
+		[ "$bytes" -eq 0 ] || partial=$((partial + 1))
 		prev=$bytes
 	done
 	rm -f "$copy"
