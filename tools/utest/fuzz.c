@@ -28,7 +28,8 @@
  *   slots in use (padding included, so that the zeroing of the whole
  *   stride by append(NULL) and clear() shows); reads of
  *   atomic_arena/<name>/stats and atomic_arena/arenas in chunks of any
- *   size; destroy and re-create; another "CPU" (0..FUZZ_CPUS - 1, the
+ *   size, and of atomic_arena/<name>/data from any offset, from the start
+ *   or the end, in reads of any size; destroy and re-create; another "CPU" (0..FUZZ_CPUS - 1, the
  *   possible CPUs), for the per-CPU counters and batches.
  *
  * A sequential model of each arena says what every call must return: the
@@ -1194,6 +1195,73 @@ static void op_stats(struct cursor *c, struct model *m)
 	free(out);
 }
 
+/*
+ * atomic_arena/<name>/data from an offset (from the start, or from the
+ * end) in reads of any size: the elements of the slots handed out, in
+ * index order, each after its index in the per-CPU mode.
+ */
+static void op_data(struct cursor *c, struct model *m)
+{
+	size_t hdr = m->percpu ? sizeof(u64) : 0, size = 0, n, chunk;
+	unsigned char *want, *got;
+	char path[64];
+	long long off;
+	unsigned long idx;
+	ssize_t r;
+	int whence = SEEK_SET;
+	u64 i64;
+
+	want = malloc(m->len * (hdr + m->elem_size) + 1);
+	for (idx = 0; idx < m->cap; idx++) {
+		if (!m->used[idx])
+			continue;
+		i64 = idx;
+		memcpy(want + size, &i64, hdr);
+		memcpy(want + size + hdr, m->mem + idx * m->stride,
+		       m->elem_size);
+		size += hdr + m->elem_size;
+	}
+	switch (take8(c) % 6) {
+	case 0:
+		off = 0;
+		break;
+	case 1:
+		off = size;
+		break;
+	case 2:
+		off = size + 1 + take8(c);
+		break;
+	case 3:
+		/* From the end: the last bytes, or before the start. */
+		whence = SEEK_END;
+		off = -(long long)(take8(c) % (size + 2));
+		break;
+	default:
+		off = size ? take(c, 4) % size : 0;
+		break;
+	}
+	chunk = pick_chunk(c);
+	got = malloc(size + 64);
+	snprintf(path, sizeof(path), "atomic_arena/%s/data", m->name);
+	TRACE("read %s from %lld (whence %d) in chunks of %zu", path, off,
+	      whence, chunk);
+	r = shim_debugfs_pread(path, off, whence, chunk, got, size + 64);
+	if (whence == SEEK_END)
+		off += size;
+	if (off < 0) {
+		if (r != -EINVAL)
+			fail(m, "data: a seek to %lld gave %zd, want -EINVAL",
+			     off, r);
+	} else {
+		n = (size_t)off < size ? size - off : 0;
+		if (r != (ssize_t)n || memcmp(got, want + off, n))
+			fail(m, "data: %zd bytes from %lld, want %zu%s", r, off,
+			     n, r == (ssize_t)n ? ", and other bytes" : "");
+	}
+	free(got);
+	free(want);
+}
+
 static void op_arenas(struct cursor *c)
 {
 	size_t chunk = pick_chunk(c);
@@ -1483,6 +1551,9 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 				op_reset(m, i == 4, true);
 				break;
 			}
+			break;
+		case 29:
+			op_data(&c, m);
 			break;
 		default:
 			/* len(), cap() and elem_size(), below. */
