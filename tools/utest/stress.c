@@ -126,7 +126,7 @@ static void *worker_fn(void *arg)
 	uint32_t s = 0x1234 + w->id * 7919, r;
 	unsigned long min_failed, n, len, last_len;
 	unsigned int after_full;
-	char *out;
+	char *out, data[512];
 
 	shim_set_cpu(w->id + 1);
 	for (;;) {
@@ -163,6 +163,12 @@ static void *worker_fn(void *arg)
 			    !shim_debugfs_read("atomic_arena/stress/stats", 0,
 					       &out))
 				free(out);
+			/* The contents, racing the other workers' writes. */
+			if (r % 512 == 256 &&
+			    shim_debugfs_pread("atomic_arena/stress/data",
+					       r % 4096, SEEK_SET, 0, data,
+					       sizeof(data)) < 0)
+				w->bad_lookups++;
 		}
 		pthread_barrier_wait(&done);
 	}
@@ -191,7 +197,7 @@ static void *churn_fn(void *arg)
 static void *reader_fn(void *arg)
 {
 	unsigned long *reads = arg, i = 0;
-	char path[64], *out;
+	char path[64], *out, data[256];
 
 	shim_set_cpu(nr_workers + 2);
 	while (!__atomic_load_n(&stop_all, __ATOMIC_RELAXED)) {
@@ -205,6 +211,9 @@ static void *reader_fn(void *arg)
 		}
 		if (!shim_debugfs_read("atomic_arena/arenas", 0, &out))
 			free(out);
+		snprintf(path, sizeof(path), "atomic_arena/churn-%lu/data",
+			 i % 4);
+		shim_debugfs_pread(path, 0, 0, 7, data, sizeof(data));
 	}
 	return NULL;
 }
