@@ -45,8 +45,8 @@ run "echo 900 > $P/log_flows"
 sample_log 2
 run "cat $D/arenas"
 # What a full arena looks like to ftrace: which call site failed, how often.
-say "timeout 2 cat $T/trace_pipe > /tmp/events"
-(timeout 2 cat $T/trace_pipe > /tmp/events) 2>/dev/null || true
+say "timeout -s INT 2 cat $T/trace_pipe > /tmp/events"
+timeout -s INT 2 cat $T/trace_pipe > /tmp/events || true
 run "grep -c atomic_arena_alloc_fail: /tmp/events"
 run "grep -m 2 atomic_arena_alloc_fail: /tmp/events | sed 's/^ *//'"
 # The first two records, 24 bytes each: one a line.
