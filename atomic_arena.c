@@ -1239,12 +1239,11 @@ struct data_hole {
 
 struct data_view {
 	struct atomic_arena *arena;
-	unsigned long end;		/* the snapshot's slots: [0, end) */
 	size_t hdr;			/* bytes of index before each record */
 	size_t rec;			/* bytes of each record */
 	loff_t size;
 	unsigned int nholes;
-	struct data_hole holes[];	/* sorted, disjoint, within end */
+	struct data_hole holes[];	/* sorted, disjoint, within the slots taken */
 };
 
 /*
@@ -1339,11 +1338,11 @@ static int data_open(struct inode *inode, struct file *file)
 	v->arena = arena;
 	if (arena->h.cpu) {
 		v->hdr = sizeof(u64);
-		v->nholes = snapshot_holes(arena, &v->end, v->holes);
+		v->nholes = snapshot_holes(arena, &used, v->holes);
 	} else {
-		v->end = taken(arena);
+		used = taken(arena);
 	}
-	used = v->end;
+	/* Slots taken, less those still in batches: the records. */
 	for (i = 0; i < v->nholes; i++)
 		used -= v->holes[i].end - v->holes[i].start;
 	v->rec = v->hdr + arena->elem_size;
