@@ -449,10 +449,15 @@ check_data_percpu() {
 check_data_race() {
 	f=$DEBUGFS/selftest-data-race/data
 	cap=$(stat_of "$DEBUGFS/selftest-data-race/stats" capacity)
-	prev=0 partial=0 copy=$(mktemp)
+	prev=0 partial=0 copy=$(mktemp) deadline=$(($(date +%s) + 120))
 	echo 1 > /sys/module/test_atomic_arena/parameters/observe_race
 	while cat "$f" > "$copy"; do
 		bytes=$(wc -c < "$copy")
+		# The writer needs a few seconds; a stuck one is a failure.
+		if [ "$(date +%s)" -gt "$deadline" ]; then
+			echo "# still $bytes bytes after 120 s, in_use $(stat_of "$DEBUGFS/selftest-data-race/stats" in_use)"
+			break
+		fi
 		if [ $((bytes % 16)) -ne 0 ] || [ "$bytes" -lt "$prev" ]; then
 			echo "# a read of $bytes bytes after one of $prev"
 			break
