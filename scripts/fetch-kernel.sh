@@ -11,9 +11,16 @@
 #         6.12     bookworm-backports stock amd64
 #         6.12-rt  bookworm-backports PREEMPT_RT (rt-amd64)
 #         5.10     Debian 11 amd64 (bullseye + bullseye-security); build with CC=gcc
+#         arm64-6.12  bookworm-backports stock arm64; modules are cross-built
+#                  with aarch64-linux-gnu-gcc-12 (the headers name it)
+#         i386-6.1 Debian 12 stock 32-bit x86 (686-pae, bookworm); gcc-12 -m32
 #         7.2 kcsan kasan  built from Debian's linux-source-7.2 by
 #                  scripts/build-kernel.sh (same VARs and layout; see there)
-#   VAR:  kdir | vmlinuz | release | modules | dir
+#   VAR:  kdir | vmlinuz | release | modules | dir | arch | busybox
+#         arch is QEMU's name of the kernel's architecture (x86_64, aarch64,
+#         i386), known without fetching anything; busybox is a static
+#         busybox that runs on it: the host's /bin/busybox for x86-64
+#         kernels, Debian's busybox-static of the kernel's arch otherwise.
 #
 # Example: make -C "$(scripts/fetch-kernel.sh --print kdir 6.1)" M="$PWD" modules
 #
@@ -21,6 +28,7 @@
 #   vmlinuz  -> the kernel image       kdir    -> headers dir (make -C kdir M=...)
 #   release     its `uname -r`         modules -> its lib/modules/<release> tree
 #   root/       the unpacked packages  .stamp     written last; present = ready
+#   busybox     (foreign arch only) the static busybox for the guest
 # CACHE is ${ATOMIC_ARENA_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/atomic-arena}.
 # Packages are fetched with a private apt state under $CACHE/apt/NAME (the
 # host's apt lists are neither needed nor changed) and unpacked with
@@ -43,22 +51,36 @@ usage() { sed -n '2,/^set -euo/{/^#/s/^# \{0,1\}//p}' "$0" >&2; exit 2; }
 print_var=
 case ${1:-} in
 --print) [[ $# -eq 3 ]] || usage; print_var=$2; shift 2 ;;
---list) echo "6.1 6.12 6.12-rt 5.10 $("$(dirname "$0")/build-kernel.sh" --list)"; exit 0 ;;
+--list) echo "6.1 6.12 6.12-rt 5.10 arm64-6.12 i386-6.1 $("$(dirname "$0")/build-kernel.sh" --list)"; exit 0 ;;
 -h | --help | "") usage ;;
 esac
 [[ $# -eq 1 ]] || usage
 name=$1
 case $print_var in
-"" | kdir | vmlinuz | release | modules | dir) ;;
+"" | kdir | vmlinuz | release | modules | dir | arch | busybox) ;;
 *) die "unknown --print variable '$print_var'" ;;
 esac
+if [[ $print_var == arch ]]; then
+	case $name in
+	arm64-*) echo aarch64 ;;
+	i386-*) echo i386 ;;
+	*) echo x86_64 ;;
+	esac
+	exit 0
+fi
+if [[ $print_var == busybox && $name != arm64-* && $name != i386-* ]]; then
+	echo "${BUSYBOX:-/bin/busybox}"
+	exit 0
+fi
 # Kernels built from source are build-kernel.sh's.
 case $name in
 7.2 | kcsan | kasan)
 	exec "$(dirname "$0")/build-kernel.sh" ${print_var:+--print "$print_var"} "$name" ;;
 esac
 
-# The table: suites, kernel version prefix, flavour, image package suffix.
+# The table: suites, kernel version prefix, flavour, image package suffix,
+# Debian architecture (the host's build tools, linux-kbuild, stay amd64).
+arch=amd64
 case $name in
 6.1) suites=("$DEBIAN bookworm" "$SECURITY bookworm-security")
 	ver=6.1 flavour=amd64 img_suffix= ;;
@@ -68,6 +90,10 @@ case $name in
 	ver=6.12 flavour=rt-amd64 img_suffix= ;;
 5.10) suites=("$DEBIAN bullseye" "$SECURITY bullseye-security")
 	ver=5.10 flavour=amd64 img_suffix=-unsigned ;;
+arm64-6.12) suites=("$DEBIAN bookworm-backports" "$DEBIAN bookworm")
+	ver=6.12 flavour=arm64 img_suffix=-unsigned arch=arm64 ;;
+i386-6.1) suites=("$DEBIAN bookworm")	# point releases carry the newest 6.1
+	ver=6.1 flavour=686-pae img_suffix=-unsigned arch=i386 ;;
 *) die "unknown kernel '$name' (known: $("$0" --list))" ;;
 esac
 
@@ -77,6 +103,7 @@ print_result() {
 	[[ -z $print_var ]] && return 0
 	case $print_var in
 	release) cat "$dir/release" ;;
+	busybox) echo "$dir/busybox" ;;
 	dir) echo "$dir" ;;
 	*) echo "$dir/$print_var" ;;
 	esac
@@ -102,22 +129,35 @@ sources=()
 for s in "${suites[@]}"; do
 	sources+=("deb [signed-by=$KEYRING] ${s% *} ${s#* } main")
 done
-private_apt "$st" "${sources[@]}"
+APT_ARCH=$arch private_apt "$st" "${sources[@]}"
 apt_get() { apt-get -q -c "$st/apt.conf" "$@"; }
 apt_cache() { apt-cache -c "$st/apt.conf" "$@"; }
 
 log "updating package lists for $name (${suites[*]})"
-apt_get update >&2
+# A mirror caught mid-sync fails an index ("File has unexpected size"):
+# such a failure passes within seconds, so try again before giving up.
+for try in 1 2 3; do
+	apt_get update >&2 && break
+	[[ $try -lt 3 ]] || die "apt-get update failed three times"
+	log "apt-get update failed; trying again in 20 s"
+	sleep 20
+done
 
 # Newest ABI name, e.g. 6.1.0-41, 6.12.95+deb12, 5.10.0-38.
 re="^linux-image-(${ver//./\\.}\\.[0-9]+(-[0-9]+)?(\\+[a-z0-9.]+)?)-$flavour$img_suffix\$"
 abi=$(apt_cache pkgnames linux-image- | sed -En "s/$re/\\1/p" | sort -V | tail -n1)
 [[ -n $abi ]] || die "no linux-image-$ver*-$flavour$img_suffix package found"
 headers=linux-headers-$abi-$flavour
+# Its -common (arch all; "<...:i386>" when i386 sees it as virtual) and
+# linux-kbuild, whose programs (fixdep, modpost) must run here: amd64's.
 mapfile -t deps < <(apt_cache depends "$headers" |
-	awk '$1 == "Depends:" && $2 ~ /^linux-(headers-.*-common|kbuild-)/ { print $2 }')
+	awk '$1 == "Depends:" { gsub(/[<>]|:[a-z0-9]+$/, "", $2) }
+	$1 == "Depends:" && $2 ~ /^linux-headers-.*-common$/ { print $2 }
+	$1 == "Depends:" && $2 ~ /^linux-kbuild-/ { print $2 ":amd64" }')
 [[ ${#deps[@]} -eq 2 ]] || die "cannot find -common and linux-kbuild for $headers: ${deps[*]}"
 pkgs=("linux-image-$abi-$flavour$img_suffix" "$headers" "${deps[@]}")
+# A guest of another architecture needs a busybox of its own.
+[[ $arch == amd64 ]] || pkgs+=("busybox-static:$arch")
 
 rm -rf "$dir"
 mkdir -p "$dir/debs" "$dir/root"
@@ -157,6 +197,7 @@ if command -v depmod >/dev/null || [[ -x /sbin/depmod ]]; then
 		log "warning: depmod failed, no modules.dep"
 fi
 
+[[ $arch == amd64 ]] || ln -sfn root/bin/busybox "$dir/busybox"
 ln -sfn "root/boot/vmlinuz-$release" "$dir/vmlinuz"
 ln -sfn "root/usr/src/linux-headers-$release" "$dir/kdir"
 ln -sfn "root/lib/modules/$release" "$dir/modules"

@@ -4,16 +4,20 @@
 # change the host's package lists, and nothing gets installed.
 #
 #   . scripts/private-apt.sh
-#   private_apt DIR "deb [signed-by=$KEYRING] URL SUITE main" ...
+#   [APT_ARCH=arm64] private_apt DIR "deb [signed-by=$KEYRING] URL SUITE main" ...
 #   apt-get -c DIR/apt.conf update; apt-get -c DIR/apt.conf download PKG
+#
+# APT_ARCH (default amd64) is the architecture whose packages are looked
+# up; amd64 stays known beside it (PKG:amd64), for the host's build tools.
 
 # shellcheck disable=SC2034 # for the scripts that source this one
 KEYRING=/usr/share/keyrings/debian-archive-keyring.gpg
 
 # private_apt DIR SOURCE_LINE...: write DIR/sources.list and DIR/apt.conf.
 private_apt() {
-	local st=$1
+	local st=$1 arch=${APT_ARCH:-amd64} archs='"amd64";'
 	shift
+	[[ $arch == amd64 ]] || archs="\"$arch\"; $archs"
 	mkdir -p "$st/lists/partial" "$st/cache/archives/partial" "$st/parts"
 	printf '%s\n' "$@" >"$st/sources.list"
 	cat >"$st/apt.conf" <<-EOF
@@ -27,8 +31,8 @@ private_apt() {
 		Dir::State::lists "$st/lists";
 		Dir::State::status "/dev/null";
 		Dir::Cache "$st/cache";
-		APT::Architecture "amd64";
-		APT::Architectures { "amd64"; };
+		APT::Architecture "$arch";
+		APT::Architectures { $archs };
 		Acquire::Languages "none";
 	EOF
 	if [[ $EUID -eq 0 ]]; then # no _apt sandbox: it cannot write into $HOME
