@@ -1036,7 +1036,7 @@ struct atomic_arena *atomic_arena_create_flags(const char *name,
 		return ERR_PTR(-EINVAL);
 	if (max_elems > ATOMIC_ARENA_MAX_ELEMS ||
 	    ((flags & ATOMIC_ARENA_PERCPU) &&
-	     max_elems > (unsigned long)(S64_MAX >> ATOMIC_ARENA_LEFT_BITS)) ||
+	     (u64)max_elems > (S64_MAX >> ATOMIC_ARENA_LEFT_BITS)) ||
 	    check_add_overflow(elem_size, align - 1, &stride))
 		return ERR_PTR(-EOVERFLOW);
 	stride &= ~(align - 1);
@@ -1176,6 +1176,12 @@ static void snapshot(const struct atomic_arena *arena,
 	}
 }
 
+/* The storage's size, which atomic_arena_create() checked fits a size_t. */
+static size_t storage_bytes(const struct atomic_arena *arena)
+{
+	return (size_t)arena->h.cap * arena->h.stride;
+}
+
 static int stats_show(struct seq_file *m, void *v)
 {
 	struct atomic_arena *arena = m->private;
@@ -1189,7 +1195,7 @@ static int stats_show(struct seq_file *m, void *v)
 	seq_printf(m, "capacity:      %lu\n", arena->h.cap);
 	seq_printf(m, "in_use:        %lu\n", s.in_use);
 	seq_printf(m, "high_water:    %lu\n", s.high_water);
-	seq_printf(m, "storage_bytes: %zu\n", arena->h.cap * arena->h.stride);
+	seq_printf(m, "storage_bytes: %zu\n", storage_bytes(arena));
 	seq_printf(m, "allocs:        %lu\n", s.sum.allocs);
 	seq_printf(m, "alloc_fails:   %lu\n", s.sum.alloc_fails);
 	seq_printf(m, "bulk:          %lu\n", s.sum.bulk);
@@ -1217,7 +1223,7 @@ static int arenas_show(struct seq_file *m, void *v)
 		seq_printf(m, "%-33s %9zu %6zu %9lu %9lu %10lu %13zu %10lu %11lu %10lu %10lu %6lu\n",
 			   arena->name, arena->elem_size, arena->h.stride,
 			   arena->h.cap, s.in_use, s.high_water,
-			   arena->h.cap * arena->h.stride, s.sum.allocs,
+			   storage_bytes(arena), s.sum.allocs,
 			   s.sum.alloc_fails, s.sum.bulk, s.sum.bulk_fails,
 			   s.resets);
 	}

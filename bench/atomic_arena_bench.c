@@ -799,11 +799,24 @@ static int cmp_u64(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/*
+ * @v / @div with @digits decimals, where @div is 10^@digits: "q.ddd".
+ * div_u64_rem(), as a u64 divided with '/' needs libgcc on 32-bit kernels.
+ */
+static const char *fmt_fixed(char *buf, size_t len, u64 v, u32 div,
+			     int digits)
+{
+	u32 rem;
+	u64 q = div_u64_rem(v, div, &rem);
+
+	snprintf(buf, len, "%llu.%0*u", q, digits, rem);
+	return buf;
+}
+
 /* @ps picoseconds as nanoseconds, "n.nnn". */
 static const char *fmt_ns(char *buf, size_t len, u64 ps)
 {
-	snprintf(buf, len, "%llu.%03llu", ps / 1000, ps % 1000);
-	return buf;
+	return fmt_fixed(buf, len, ps, 1000, 3);
 }
 
 /* One line of results: an operation at one element size and thread count. */
@@ -824,8 +837,8 @@ static struct bench_case cases[20];
 static void report(struct bench_case *c, size_t size, unsigned int nthreads,
 		   u64 ratio_to)
 {
-	char med[24], lo[24], hi[24], ratio[24];
-	u64 median, mops, r;
+	char med[24], lo[24], hi[24], ratio[24], mops_s[24];
+	u64 median, mops;
 
 	if (c->skip) {
 		nr_skipped++;
@@ -843,17 +856,16 @@ static void report(struct bench_case *c, size_t size, unsigned int nthreads,
 	median = max_t(u64, c->ps[reps / 2], 1);
 	/* Mops/s, times 100: threads * 1e6 / (ps per op). */
 	mops = div64_u64((u64)nthreads * 100000000ULL, median);
-	if (ratio_to) {
-		r = div64_u64(median * 100, ratio_to);
-		snprintf(ratio, sizeof(ratio), "%llu.%02llu", r / 100, r % 100);
-	} else {
+	if (ratio_to)
+		fmt_fixed(ratio, sizeof(ratio),
+			  div64_u64(median * 100, ratio_to), 100, 2);
+	else
 		strscpy(ratio, "-", sizeof(ratio));
-	}
-	pr_info("op=%s size=%zu threads=%u median_ns=%s min_ns=%s max_ns=%s mops=%llu.%02llu ratio=%s n=%lu reps=%u\n",
+	pr_info("op=%s size=%zu threads=%u median_ns=%s min_ns=%s max_ns=%s mops=%s ratio=%s n=%lu reps=%u\n",
 		c->name, size, nthreads, fmt_ns(med, sizeof(med), median),
 		fmt_ns(lo, sizeof(lo), c->ps[0]),
-		fmt_ns(hi, sizeof(hi), c->ps[reps - 1]), mops / 100, mops % 100,
-		ratio, c->n, reps);
+		fmt_ns(hi, sizeof(hi), c->ps[reps - 1]),
+		fmt_fixed(mops_s, sizeof(mops_s), mops, 100, 2), ratio, c->n, reps);
 }
 
 /*

@@ -4,7 +4,8 @@
  * time and prints one KTAP line per case to the kernel log; the load fails
  * with -EINVAL when any case failed, as kselftest test modules do.
  *
- * The functional cases (functional.c) always run; the stress cases
+ * The functional cases (functional.c) and those at the limits of the
+ * arithmetic (limits.c) always run; the stress cases
  * (hammer.c) run unless hammer_rounds=0. When everything passed, the
  * module keeps a fixture arena (and the hammer's arena) alive until it is
  * unloaded, so that selftests/atomic_arena.sh can check their debugfs
@@ -90,7 +91,8 @@ static unsigned int run_cases(const struct aa_test_case *cases,
 static int __init test_atomic_arena_init(void)
 {
 	unsigned int hammer = aa_hammer_enabled() ? aa_hammer_count : 0;
-	unsigned int total = aa_functional_count + hammer;
+	unsigned int first_hammer = aa_functional_count + aa_limits_count + 1;
+	unsigned int total = first_hammer - 1 + hammer;
 	unsigned int failed, skipped = 0;
 
 	if (leak_arena)
@@ -111,8 +113,9 @@ static int __init test_atomic_arena_init(void)
 	pr_info("1..%u\n", total);
 	failed = run_cases(aa_functional_cases, aa_functional_count, 1,
 			   &skipped);
-	failed += run_cases(aa_hammer_cases, hammer, aa_functional_count + 1,
-			    &skipped);
+	failed += run_cases(aa_limits_cases, aa_limits_count,
+			    aa_functional_count + 1, &skipped);
+	failed += run_cases(aa_hammer_cases, hammer, first_hammer, &skipped);
 	pr_info("# atomic_arena: pass:%u fail:%u skip:%u\n",
 		total - failed - skipped, failed, skipped);
 	if (failed) {

@@ -16,6 +16,8 @@ struct aa_test_case {
 
 extern const struct aa_test_case aa_functional_cases[];
 extern const unsigned int aa_functional_count;
+extern const struct aa_test_case aa_limits_cases[];
+extern const unsigned int aa_limits_count;
 extern const struct aa_test_case aa_fault_cases[];
 extern const unsigned int aa_fault_count;
 extern const struct aa_test_case aa_observe_cases[];
