@@ -152,7 +152,7 @@ headers=linux-headers-$abi-$flavour
 # linux-kbuild, whose programs (fixdep, modpost) must run here: amd64's.
 mapfile -t deps < <(apt_cache depends "$headers" |
 	awk '$1 == "Depends:" { gsub(/[<>]|:[a-z0-9]+$/, "", $2) }
-	$1 == "Depends:" && $2 ~ /^linux-headers-.*-common$/ { print $2 }
+	$1 == "Depends:" && $2 ~ /^linux-headers-.*-common/ { print $2 }
 	$1 == "Depends:" && $2 ~ /^linux-kbuild-/ { print $2 ":amd64" }')
 [[ ${#deps[@]} -eq 2 ]] || die "cannot find -common and linux-kbuild for $headers: ${deps[*]}"
 pkgs=("linux-image-$abi-$flavour$img_suffix" "$headers" "${deps[@]}")
