@@ -102,7 +102,7 @@ static inline void atomic_arena_hrtimer_setup(struct hrtimer *timer,
 #include <asm/apic.h>
 #include <asm/nmi.h>
 
-#define ATOMIC_ARENA_NMI_SOURCE		1
+#define ATOMIC_ARENA_NMI_NONE		NULL
 #define ATOMIC_ARENA_NMI_HANDLED	NMI_HANDLED
 #define ATOMIC_ARENA_NMI_DONE		NMI_DONE
 #define atomic_arena_nmi_register(fn) \
@@ -115,8 +115,22 @@ static inline void atomic_arena_nmi_send(unsigned int cpu)
 	apic->send_IPI_mask(cpumask_of(cpu), NMI_VECTOR);
 }
 #else
-/* No NMI source for modules: registering fails, so nothing is sent. */
-#define ATOMIC_ARENA_NMI_SOURCE		0
+/*
+ * No NMI source for modules: registering fails, so nothing is sent; why,
+ * from this kernel's own configuration. arm64 takes NMIs only as GICv3
+ * pseudo-NMIs (CONFIG_ARM64_PSEUDO_NMI, off in Debian's kernels), and even
+ * with them no NMI IPI is exported to modules.
+ */
+#if defined(CONFIG_ARM64) && !defined(CONFIG_ARM64_PSEUDO_NMI)
+#define ATOMIC_ARENA_NMI_NONE \
+	"arm64 kernel without CONFIG_ARM64_PSEUDO_NMI: it never takes an NMI"
+#elif defined(CONFIG_ARM64)
+#define ATOMIC_ARENA_NMI_NONE \
+	"arm64 pseudo-NMIs are built in, but no NMI IPI is exported to modules"
+#else
+#define ATOMIC_ARENA_NMI_NONE \
+	"no NMI source for modules on this architecture"
+#endif
 #define ATOMIC_ARENA_NMI_HANDLED	1
 #define ATOMIC_ARENA_NMI_DONE		0
 #define atomic_arena_nmi_register(fn)	((void)(fn), -EOPNOTSUPP)

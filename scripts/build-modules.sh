@@ -18,6 +18,10 @@ print=
 kernel=$1
 
 kdir=$("$here/fetch-kernel.sh" --print kdir "$kernel")
+# arm64 headers name aarch64-linux-gnu-gcc-12 (their .kernelvariables).
+if [[ $("$here/fetch-kernel.sh" --print arch "$kernel") == aarch64 ]]; then
+	"$here/deps.sh" gcc-12-aarch64-linux-gnu
+fi
 out=$top/build/$kernel
 src=$out/src
 rm -rf "$src"

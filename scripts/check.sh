@@ -10,7 +10,8 @@
 # report the coverage of atomic_arena.c. Then, where their kernel is in
 # $KERNELS: the DKMS test ($DKMS_KERNELS; again with the kernel shown to
 # DKMS as installed, $DKMS_INSTALLED_KERNELS) and one tiny benchmark run
-# ($BENCH_KERNEL); and the static checks (make lint) unless NO_LINT=1.
+# ($BENCH_KERNEL); where i386-6.1 and 6.1 are, a planted 32-bit overflow
+# that only i386 may catch; and the static checks (make lint) unless NO_LINT=1.
 # Ends with a table and the line "N passed, N failed[, N skipped]"; exits
 # non-zero when anything failed.
 #
@@ -176,6 +177,21 @@ for k in "${kernels[@]}"; do
 		"$(sed -n 's/^ *Lines executed:\(.*\)/; coverage: lines \1/p' \
 			"$top/build/$k/coverage.txt" 2>/dev/null)")")
 done
+
+# A storage size computed in 64 bits but kept in a 32-bit size_t (the
+# mutant create_size_u64 of mutants.list): the suite must catch it on i386,
+# and cannot on x86-64, where the two are the same code.
+planted32() {
+	local log=$top/build/planted32.log
+	MUTANTS=create_size_u64 MUTANT_BASELINE=0 MUTANT_DIR=$top/build/planted32 \
+		TEST_ATOMIC_ARENA_PARAMS=hammer_rounds=0 "$here/mutants.sh" >"$log" 2>&1
+	grep -E '^(killed|SURVIVED|ERROR) ' "$log"
+	grep -q '^killed create_size_u64 on i386-6.1 by: .*create_size_overflow' "$log" &&
+		grep -q '^SURVIVED create_size_u64 on 6.1 ' "$log"
+}
+if in_list i386-6.1 "${kernels[@]}" && in_list 6.1 "${kernels[@]}"; then
+	step "planted 32-bit overflow" planted32
+fi
 
 # The native build's hot path against Debian's 6.12 build of the module.
 if in_list 6.12 "${kernels[@]}" && [[ -f $top/build/6.12/src/atomic_arena.o ]]; then

@@ -11,7 +11,7 @@
 # printed; any finding fails the run.
 #
 # Usage: scripts/lint.sh            (also: make lint)
-#   LINT_KERNELS  kernels for sparse (default "6.12 7.2"; names known to
+#   LINT_KERNELS  kernels for sparse (default "6.12 7.2 arm64-6.12 i386-6.1"; names known to
 #                 fetch-kernel.sh; 7.2 is built from source on first use)
 # Sparse logs: build/lint/KERNEL/sparse.log. Exit status 1 on any finding.
 set -euo pipefail
@@ -20,7 +20,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=private-apt.sh
 . "$here/private-apt.sh"
 top=$(dirname "$here")
-kernels=${LINT_KERNELS:-6.12 7.2}
+kernels=${LINT_KERNELS:-6.12 7.2 arm64-6.12 i386-6.1}
 CACHE=${ATOMIC_ARENA_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/atomic-arena}
 log() { echo "lint: $*" >&2; }
 

@@ -631,9 +631,8 @@ static int hammer_setup(struct hammer *h)
 	}
 
 	hammer = h;
-	/* Only an architecture without an NMI source skips; x86 must work. */
-	nmi_skip = ATOMIC_ARENA_NMI_SOURCE ? NULL :
-		   "no NMI source for modules on this architecture";
+	/* Only a kernel without an NMI source skips; x86 must work. */
+	nmi_skip = ATOMIC_ARENA_NMI_NONE;
 	if (!atomic_arena_nmi_register(hammer_nmi_handler)) {
 		h->nmi = true;
 		h->nmi_used = true;
