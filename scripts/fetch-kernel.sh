@@ -11,8 +11,10 @@
 #         6.12     bookworm-backports stock amd64
 #         6.12-rt  bookworm-backports PREEMPT_RT (rt-amd64)
 #         5.10     Debian 11 amd64 (bullseye + bullseye-security); build with CC=gcc
-#         arm64-6.12  bookworm-backports stock arm64; modules are cross-built
-#                  with aarch64-linux-gnu-gcc-12 (the headers name it)
+#         arm64-6.1   Debian 12 stock arm64 (bookworm); modules are
+#                  cross-built with aarch64-linux-gnu-gcc-12 (the headers
+#                  name it)
+#         arm64-6.12  bookworm-backports stock arm64, the same way
 #         i386-6.1 Debian 12 stock 32-bit x86 (686-pae, bookworm); gcc-12 -m32
 #         7.2 kcsan kasan  built from Debian's linux-source-7.2 by
 #                  scripts/build-kernel.sh (same VARs and layout; see there)
@@ -51,7 +53,7 @@ usage() { sed -n '2,/^set -euo/{/^#/s/^# \{0,1\}//p}' "$0" >&2; exit 2; }
 print_var=
 case ${1:-} in
 --print) [[ $# -eq 3 ]] || usage; print_var=$2; shift 2 ;;
---list) echo "6.1 6.12 6.12-rt 5.10 arm64-6.12 i386-6.1 $("$(dirname "$0")/build-kernel.sh" --list)"; exit 0 ;;
+--list) echo "6.1 6.12 6.12-rt 5.10 arm64-6.1 arm64-6.12 i386-6.1 $("$(dirname "$0")/build-kernel.sh" --list)"; exit 0 ;;
 -h | --help | "") usage ;;
 esac
 [[ $# -eq 1 ]] || usage
@@ -90,6 +92,8 @@ case $name in
 	ver=6.12 flavour=rt-amd64 img_suffix= ;;
 5.10) suites=("$DEBIAN bullseye" "$SECURITY bullseye-security")
 	ver=5.10 flavour=amd64 img_suffix=-unsigned ;;
+arm64-6.1) suites=("$DEBIAN bookworm")	# point releases carry the newest 6.1
+	ver=6.1 flavour=arm64 img_suffix=-unsigned arch=arm64 ;;
 arm64-6.12) suites=("$DEBIAN bookworm-backports" "$DEBIAN bookworm")
 	ver=6.12 flavour=arm64 img_suffix=-unsigned arch=arm64 ;;
 i386-6.1) suites=("$DEBIAN bookworm")	# point releases carry the newest 6.1
@@ -186,6 +190,11 @@ cc=$(grep -o 'gcc-[0-9][0-9]*' "$kdir/.kernelvariables" | head -n1 || true)
 if [[ -n $cc ]] && ! command -v "$cc" >/dev/null; then
 	log "no $cc on this host: $release modules will build with gcc"
 	sed -i "s/$cc\\b/gcc/" "$kdir/.kernelvariables"
+fi
+# arm64 6.12's headers name the cross compiler; 6.1's only when dpkg says
+# the build is a cross one (DEB_HOST_ARCH): name it for them too.
+if [[ $arch == arm64 ]] && ! grep -q '^override CROSS_COMPILE = aarch64' "$kdir/.kernelvariables"; then
+	echo 'override CROSS_COMPILE = aarch64-linux-gnu-' >>"$kdir/.kernelvariables"
 fi
 # Absolute symlinks (lib/modules/*/build, source) -> relative, inside root.
 find "$root" -lname '/*' -print0 | while IFS= read -r -d '' l; do

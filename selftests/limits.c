@@ -83,8 +83,10 @@ static void test_create_size_overflow(void)
  * public head, with its counter moved near the top: no test machine has
  * the memory for a real one (a GiB on 32-bit, far more on 64-bit). Only
  * reserve(), at(), index() and failing calls are made on it, none of which
- * touches a slot; 1-byte slots are never KASAN-poisoned. Restored to its
- * real capacity before it is destroyed.
+ * touches a slot; 1-byte slots are never KASAN-poisoned. Its debugfs data
+ * file would read far past the storage: selftests/atomic_arena.sh's reader
+ * loop leaves it alone. Restored to its real capacity before it is
+ * destroyed.
  */
 static struct atomic_arena *forge_largest(struct atomic_arena_head **h)
 {
