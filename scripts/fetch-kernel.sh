@@ -18,9 +18,12 @@
 #         i386-6.1 Debian 12 stock 32-bit x86 (686-pae, bookworm); gcc-12 -m32
 #         7.2 kcsan kasan  built from Debian's linux-source-7.2 by
 #                  scripts/build-kernel.sh (same VARs and layout; see there)
-#   VAR:  kdir | vmlinuz | release | modules | dir | arch | busybox
+#   VAR:  kdir | vmlinuz | release | modules | dir | arch | cpu | busybox
 #         arch is QEMU's name of the kernel's architecture (x86_64, aarch64,
-#         i386), known without fetching anything; busybox is a static
+#         i386), and cpu the QEMU CPU model it is tested on under TCG, both
+#         known without fetching anything: "max", but a Cortex-A57 for
+#         arm64-6.1, so that one arm64 kernel runs the LL/SC atomics of
+#         ARMv8.0 and the other the LSE atomics of "max"; busybox is a static
 #         busybox that runs on it: the host's /bin/busybox for x86-64
 #         kernels, Debian's busybox-static of the kernel's arch otherwise.
 #
@@ -59,7 +62,7 @@ esac
 [[ $# -eq 1 ]] || usage
 name=$1
 case $print_var in
-"" | kdir | vmlinuz | release | modules | dir | arch | busybox) ;;
+"" | kdir | vmlinuz | release | modules | dir | arch | cpu | busybox) ;;
 *) die "unknown --print variable '$print_var'" ;;
 esac
 if [[ $print_var == arch ]]; then
@@ -67,6 +70,13 @@ if [[ $print_var == arch ]]; then
 	arm64-*) echo aarch64 ;;
 	i386-*) echo i386 ;;
 	*) echo x86_64 ;;
+	esac
+	exit 0
+fi
+if [[ $print_var == cpu ]]; then
+	case $name in
+	arm64-6.1) echo cortex-a57 ;;
+	*) echo max ;;
 	esac
 	exit 0
 fi

@@ -18,7 +18,8 @@
 #             consoles: x86_64 and i386 a PC (kernel console ttyS0, payload
 #             ttyS1), aarch64 a GICv3 "virt" board (console ttyAMA0, the
 #             payload on a PCI 16550, ttyS0). Default: fetch-kernel.sh's for
-#             a NAME, x86_64 for a path.
+#             a NAME, x86_64 for a path. The CPU model under TCG is
+#             fetch-kernel.sh's for a NAME (max, or cortex-a57), max else.
 #   PAYLOAD_DIR  copied to /payload in the guest (symlinks followed); must
 #             hold an executable ./run, started with cwd /payload. If it has
 #             lib/modules/, the guest's /lib/modules points there (modprobe).
@@ -79,17 +80,20 @@ else
 		die "cannot get kernel '$kernel'"
 	arch=${arch:-$("$here/fetch-kernel.sh" --print arch "$kernel")}
 	BUSYBOX=$("$here/fetch-kernel.sh" --print busybox "$kernel")
+	model=$("$here/fetch-kernel.sh" --print cpu "$kernel")
 fi
+model=${model:-max}
 # The machine, the kernel's console and the payload's tty, per architecture.
 case $arch in
-x86_64) machine=() cpu=max console=ttyS0 payload_tty=ttyS1 ;;
+x86_64) machine=() cpu=$model console=ttyS0 payload_tty=ttyS1 ;;
 # 32-bit kernels warn at boot of an AMD "max" CPU that it is not for SMP.
-i386) machine=() cpu=max,vendor=GenuineIntel console=ttyS0 payload_tty=ttyS1 ;;
+i386) machine=() cpu=$model,vendor=GenuineIntel console=ttyS0 payload_tty=ttyS1 ;;
 aarch64)
 	"$here/deps.sh" qemu-system-arm || die "no qemu-system-aarch64"
 	# pauth-impdef: QEMU's own pointer-auth hash, much faster under TCG
 	# than the architected QARMA5.
-	machine=(-M virt,gic-version=3) cpu=max,pauth-impdef=on
+	machine=(-M virt,gic-version=3) cpu=$model
+	[[ $model != max ]] || cpu=max,pauth-impdef=on
 	console=ttyAMA0 payload_tty=ttyS0 ;;
 *) die "--arch must be x86_64, i386 or aarch64, not '$arch'" ;;
 esac
