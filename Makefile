@@ -15,7 +15,10 @@
 #   make mutants        mutation testing: does the suite catch each fault of
 #                       scripts/mutants.list? (MUTANTS="a b", MUTANT_KERNEL=6.1)
 #   make soak           the hammer for SOAK_MINUTES (30) on SOAK_KERNELS (kcsan kasan)
-#   make lint           checkpatch --strict, kernel-doc, sparse (6.12, 7.2)
+#   make lint           checkpatch --strict, kernel-doc, sparse (6.12, 7.2,
+#                       arm64-6.12, i386-6.1)
+#   make docs           the API reference from the kernel-doc comments, with
+#                       the kernel's scripts/kernel-doc: build/docs/man9/*.9
 #   make install        modules_install + depmod for KDIR's kernel
 #   make dkms-install   as root: install with DKMS (README: Installing with DKMS)
 #   make dkms-uninstall as root: remove the DKMS install, leaving nothing
@@ -25,7 +28,7 @@ KERNELRELEASE_HOST := $(shell uname -r)
 KDIR ?= /lib/modules/$(KERNELRELEASE_HOST)/build
 
 .PHONY: all modules clean demo check bench mutants soak lint install dkms-install \
-	dkms-uninstall help utest ubench fuzz
+	dkms-uninstall help utest ubench fuzz docs
 
 all: modules
 
@@ -90,6 +93,9 @@ soak:
 
 lint:
 	scripts/lint.sh
+
+docs:
+	scripts/docs.sh
 
 help:
 	@sed -n '3,/^$$/s/^# \{0,1\}//p' Makefile

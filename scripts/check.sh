@@ -11,7 +11,8 @@
 # $KERNELS: the DKMS test ($DKMS_KERNELS; again with the kernel shown to
 # DKMS as installed, $DKMS_INSTALLED_KERNELS) and one tiny benchmark run
 # ($BENCH_KERNEL); where i386-6.1 and 6.1 are, a planted 32-bit overflow
-# that only i386 may catch; and the static checks (make lint) unless NO_LINT=1.
+# that only i386 may catch; and the static checks (make lint, and make docs
+# with its check that every exported function has a page) unless NO_LINT=1.
 # Ends with a table and the line "N passed, N failed[, N skipped]"; exits
 # non-zero when anything failed.
 #
@@ -214,6 +215,7 @@ if in_list "$bench_kernel" "${kernels[@]}" && [[ -x $here/bench.sh ]]; then
 fi
 if [[ ${NO_LINT:-0} != 1 && -x $here/lint.sh ]]; then
 	step lint "$here/lint.sh"
+	step docs "$here/docs.sh"
 fi
 
 echo
