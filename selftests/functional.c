@@ -21,6 +21,7 @@
 
 #include "../atomic_arena.h"
 #include "../atomic_arena_compat.h"
+#include "test_compat.h"
 #include "test_atomic_arena.h"
 
 /* Create an arena the case cannot go on without; a NULL fails the case. */
@@ -34,16 +35,6 @@ static struct atomic_arena *new_arena(const char *name, size_t size,
 		return NULL;
 	}
 	return a;
-}
-
-/* The KASAN shadow byte of @p; only called on KASAN kernels. */
-static u8 kasan_shadow(const void *p)
-{
-#if ATOMIC_ARENA_KASAN_GRANULE
-	return atomic_arena_kasan_shadow(p);
-#else
-	return 0;
-#endif
 }
 
 /* ---------------------------------------------------------------------- */
@@ -639,8 +630,8 @@ static void test_alloc_hardirq(void)
 	if (!ia.arena)
 		return;
 	/* A hard hrtimer runs in hardirq context, PREEMPT_RT included. */
-	atomic_arena_hrtimer_setup(&ia.timer, irq_alloc_fn, CLOCK_MONOTONIC,
-				   HRTIMER_MODE_REL_HARD);
+	hrtimer_setup(&ia.timer, irq_alloc_fn, CLOCK_MONOTONIC,
+		      HRTIMER_MODE_REL_HARD);
 	hrtimer_start(&ia.timer, ns_to_ktime(10 * NSEC_PER_USEC),
 		      HRTIMER_MODE_REL_HARD);
 	/* Acquire: pairs with the release in the callback. */
@@ -1146,13 +1137,13 @@ static void test_kasan_poisons_free_slots(void)
 		return;
 	p = atomic_arena_alloc(a, NULL);
 	if (CHECK(p)) {
-		CHECK(kasan_shadow(p) == 0 && kasan_shadow(p + 8) == 0);
-		CHECK(kasan_shadow(p + 16) == 0xf8);	/* free slot */
+		CHECK(aa_kasan_shadow(p) == 0 && aa_kasan_shadow(p + 8) == 0);
+		CHECK(aa_kasan_shadow(p + 16) == 0xf8);	/* free slot */
 		atomic_arena_reset(a);
-		CHECK(kasan_shadow(p) == 0xf8 && kasan_shadow(p + 8) == 0xf8);
+		CHECK(aa_kasan_shadow(p) == 0xf8 && aa_kasan_shadow(p + 8) == 0xf8);
 		CHECK(atomic_arena_reserve(a, 2) == p);
-		CHECK(kasan_shadow(p + 16) == 0 && kasan_shadow(p + 24) == 0);
-		CHECK(kasan_shadow(p + 32) == 0xf8);
+		CHECK(aa_kasan_shadow(p + 16) == 0 && aa_kasan_shadow(p + 24) == 0);
+		CHECK(aa_kasan_shadow(p + 32) == 0xf8);
 	}
 	atomic_arena_destroy(a);
 }

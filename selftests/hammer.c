@@ -51,7 +51,7 @@
 #include <linux/string.h>
 
 #include "../atomic_arena.h"
-#include "../atomic_arena_compat.h"
+#include "test_compat.h"
 #include "test_atomic_arena.h"
 
 static unsigned int hammer_rounds = 100000;
@@ -339,13 +339,13 @@ static int hammer_nmi_handler(unsigned int type, struct pt_regs *regs)
 	struct owner *o;
 
 	if (!atomic_read(pending))
-		return ATOMIC_ARENA_NMI_DONE;
+		return AA_NMI_DONE;
 	o = this_cpu_read(nmi_owner);
 	if (o && READ_ONCE(hammer->running) && !owner_done(o))
 		owner_burst(hammer, o);
 	/* Release: the call is done before the sender sees the flag clear. */
 	atomic_set_release(pending, 0);
-	return ATOMIC_ARENA_NMI_HANDLED;
+	return AA_NMI_HANDLED;
 }
 
 /* Sends an NMI to every CPU whose previous one was handled, until stopped. */
@@ -356,7 +356,7 @@ static int nmi_sender_fn(void *unused)
 	while (!kthread_should_stop()) {
 		for_each_online_cpu(cpu)
 			if (!atomic_cmpxchg(per_cpu_ptr(&nmi_pending, cpu), 0, 1))
-				atomic_arena_nmi_send(cpu);
+				aa_nmi_send(cpu);
 		usleep_range(hammer_irq_us, 2 * hammer_irq_us);
 	}
 	return 0;
@@ -609,10 +609,8 @@ static int hammer_setup(struct hammer *h)
 			if (kind == KIND_NMI)
 				per_cpu(nmi_owner, cpu) = o;
 			else
-				atomic_arena_hrtimer_setup(&o->timer,
-							   timer_owner_fn,
-							   CLOCK_MONOTONIC,
-							   timer_mode(o));
+				hrtimer_setup(&o->timer, timer_owner_fn,
+					      CLOCK_MONOTONIC, timer_mode(o));
 		}
 	}
 
@@ -632,8 +630,8 @@ static int hammer_setup(struct hammer *h)
 
 	hammer = h;
 	/* Only a kernel without an NMI source skips; x86 must work. */
-	nmi_skip = ATOMIC_ARENA_NMI_NONE;
-	if (!atomic_arena_nmi_register(hammer_nmi_handler)) {
+	nmi_skip = AA_NMI_NONE;
+	if (!aa_nmi_register(hammer_nmi_handler)) {
 		h->nmi = true;
 		h->nmi_used = true;
 	}
@@ -646,7 +644,7 @@ static void hammer_teardown(struct hammer *h)
 	unsigned int k, cpu;
 
 	if (h->nmi) {
-		atomic_arena_nmi_unregister();
+		aa_nmi_unregister();
 		h->nmi = false;
 	}
 	for_each_possible_cpu(cpu)
