@@ -31,6 +31,7 @@
 #include <linux/err.h>
 
 #include "../../atomic_arena.h"
+#include "../common/clock.h"
 #include "utest.h"
 
 #define CAP		8192
@@ -315,7 +316,7 @@ int main(int argc, char **argv)
 	pthread_create(&churn, NULL, churn_fn, NULL);
 	pthread_create(&reader, NULL, reader_fn, &reads);
 
-	clock_gettime(CLOCK_MONOTONIC, &t0);
+	now(&t0);
 	do {
 		for (k = 0; k < nr_workers; k++) {
 			memset(workers[k].ok_calls, 0, sizeof(workers[k].ok_calls));
@@ -351,9 +352,8 @@ int main(int argc, char **argv)
 						  percpu ? ATOMIC_ARENA_PERCPU : 0);
 		if (IS_ERR(arena))
 			return 1;
-		clock_gettime(CLOCK_MONOTONIC, &t);
-	} while (t.tv_sec - t0.tv_sec + (t.tv_nsec - t0.tv_nsec) / 1e9 <
-		 seconds);
+		now(&t);
+	} while (ts_diff(&t0, &t) < seconds);
 
 	__atomic_store_n(&stop_all, true, __ATOMIC_RELAXED);
 	pthread_barrier_wait(&start);
@@ -369,13 +369,16 @@ int main(int argc, char **argv)
 	printf("KTAP version 1\n1..4\n");
 	printf("# %lu rounds of %d slots (ordered and per-CPU in turn), %lu tags written, %lu debugfs reads of churned arenas\n",
 	       rounds, CAP, tags, reads);
-	printf("%sok 1 every slot owned once, tags intact, counts exact (%lu problems)\n",
-	       problems ? "not " : "", problems);
-	printf("%sok 2 no failure while room remained (%lu violations)\n",
-	       violations ? "not " : "", violations);
-	printf("%sok 3 len, at and index agree with what was handed out (%lu bad)\n",
-	       bad ? "not " : "", bad);
-	printf("%sok 4 no leak (%ld allocations left)\n",
-	       shim_allocations() ? "not " : "", shim_allocations());
+	utest_result(!problems, 1,
+		     "every slot owned once, tags intact, counts exact (%lu problems)",
+		     problems);
+	utest_result(!violations, 2,
+		     "no failure while room remained (%lu violations)",
+		     violations);
+	utest_result(!bad, 3,
+		     "len, at and index agree with what was handed out (%lu bad)",
+		     bad);
+	utest_result(!shim_allocations(), 4, "no leak (%ld allocations left)",
+		     shim_allocations());
 	return problems || violations || bad || shim_allocations();
 }

@@ -2,6 +2,7 @@
 /*
  * A few lines of test harness for the native programs: CHECK() records a
  * failure with its place and goes on, each case is one KTAP result line.
+ * The harness itself is utest.c, linked into each program that uses it.
  */
 #ifndef _UTEST_H
 #define _UTEST_H
@@ -9,9 +10,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include <linux/kernel.h>
+
 #include "../shim/shim.h"
 
-static int utest_case_failed;
+/* Set by a failed CHECK(); utest_run() clears it before each case. */
+extern int utest_case_failed;
 
 #define CHECK(cond) ({							\
 	bool __ok = (cond);						\
@@ -41,22 +45,12 @@ struct utest_case {
 #define UTEST_CASE(fn)	{ #fn, fn }
 
 /* Runs @n cases as a KTAP report; returns the number that failed. */
-static inline int utest_run(const char *suite, const struct utest_case *c,
-			    int n)
-{
-	int i, failed = 0;
+int utest_run(const char *suite, const struct utest_case *c, int n);
 
-	printf("KTAP version 1\n# suite: %s\n1..%d\n", suite, n);
-	for (i = 0; i < n; i++) {
-		utest_case_failed = 0;
-		c[i].fn();
-		printf("%sok %d %s\n", utest_case_failed ? "not " : "", i + 1,
-		       c[i].name);
-		fflush(stdout);
-		failed += utest_case_failed;
-	}
-	printf("# %s: %d passed, %d failed\n", suite, n - failed, failed);
-	return failed;
-}
+/*
+ * One KTAP result line: "ok @n " or "not ok @n ", then @fmt; flushed, so
+ * that a crash after it leaves the line.
+ */
+void __printf(3, 4) utest_result(bool ok, int n, const char *fmt, ...);
 
 #endif /* _UTEST_H */
