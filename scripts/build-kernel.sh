@@ -41,23 +41,18 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
-# shellcheck source=private-apt.sh
-. "$here/private-apt.sh"
-CACHE=${ATOMIC_ARENA_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/atomic-arena}
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$here/lib.sh"
 DEBIAN=http://deb.debian.org/debian
 SUITE=sid
 SRC_PKG=linux-source-7.2
 NAMES="7.2 kcsan kasan"
 
-log() { echo "build-kernel: $*" >&2; }
-die() { log "error: $*"; exit 1; }
-usage() { sed -n '2,/^set -euo/{/^#/s/^# \{0,1\}//p}' "$0" >&2; exit 2; }
-
 print_var=
 case ${1:-} in
 --print) [[ $# -eq 3 ]] || usage; print_var=$2; shift 2 ;;
 --list) echo "$NAMES"; exit 0 ;;
--h | --help | "") usage ;;
+"") usage ;;
 esac
 [[ $# -eq 1 ]] || usage
 name=$1

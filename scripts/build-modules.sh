@@ -11,10 +11,11 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
-top=$(dirname "$here")
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$here/lib.sh"
 print=
 [[ ${1:-} != --print-dir ]] || { print=1; shift; }
-[[ $# -eq 1 ]] || { sed -n '2,/^set -euo/{/^#/s/^# \{0,1\}//p}' "$0" >&2; exit 2; }
+[[ $# -eq 1 ]] || usage
 kernel=$1
 
 kdir=$("$here/fetch-kernel.sh" --print kdir "$kernel")
@@ -34,7 +35,7 @@ args=()
 ! grep -q '^CONFIG_GCOV_KERNEL=y' "$kdir/.config" || args+=(ATOMIC_ARENA_GCOV=1)
 if ! make -C "$kdir" M="$src" W=1 "${args[@]}" modules >"$out/build.log" 2>&1; then
 	cat "$out/build.log" >&2
-	echo "build-modules: build for $kernel failed" >&2
+	log "build for $kernel failed"
 	exit 1
 fi
 # Diagnostics in our files: kernels before 6.13 print absolute paths,
@@ -47,7 +48,7 @@ ours=$({ grep -E '^[^ :]+:[0-9]+:([0-9]+:)? (warning|error):' "$out/build.log" |
 	done)
 if [[ -n $ours ]]; then
 	echo "$ours" >&2
-	echo "build-modules: warnings in our files for $kernel (W=1)" >&2
+	log "warnings in our files for $kernel (W=1)"
 	exit 1
 fi
 [[ -z $print ]] || echo "$src"

@@ -20,7 +20,9 @@
 set -uo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
-top=$(dirname "$here")
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$here/lib.sh"
+[[ $# -eq 0 ]] || usage
 # Default: every kernel scripts/fetch-kernel.sh knows.
 read -ra kernels <<<"${KERNELS:-$("$here/fetch-kernel.sh" --list)}"
 dkms_kernels=${DKMS_KERNELS:-6.1 6.12}
@@ -33,12 +35,13 @@ started=$SECONDS
 
 "$here/deps.sh" || exit 1
 
-# count FILE: pass/fail/skip from the top-level KTAP result lines in it.
+# count FILE: pass/fail/skip of the KTAP report in FILE, each case once:
+# its leaf results at any depth (a suite's summary line is not a case);
+# plan and results, its top-level plan ("" if none) and results; bad, 0
+# when every plan in it, at any depth, got as many results.
 count() {
-	pass=$(grep -cE '^ok [0-9]+ ' "$1")
-	skip=$(grep -cE '^ok [0-9]+ .*# SKIP' "$1")
-	fail=$(grep -cE '^not ok [0-9]+ ' "$1")
-	pass=$((pass - skip))
+	read -r pass fail skip plan results bad < <(ktap_count "$1")
+	[[ $plan != - ]] || plan=
 }
 
 # row NAME BUILD PASS FAIL SKIP: one line of the summary table.
@@ -77,12 +80,14 @@ typecheck() {
 
 # run_suite KERNEL: the selftest in the VM; adds to pass/fail/skip.
 run_suite() {
-	local k=$1 out=$top/build/$1 src=$top/build/$1/src payload rc plan
+	local k=$1 out=$top/build/$1 src=$top/build/$1/src payload rc
+	local plan results bad
 	payload=$out/payload
 	rm -rf "$payload" && mkdir -p "$payload"
 	cp "$src/atomic_arena.ko" "$src/selftests/test_atomic_arena.ko" \
 		"$src/samples/atomic_arena_sample.ko" \
-		"$src/selftests/atomic_arena.sh" "$payload/"
+		"$src/selftests/atomic_arena.sh" "$src/selftests/ktap_helpers.sh" \
+		"$payload/"
 	cat >"$payload/run" <<-'GUEST'
 	#!/bin/sh
 	ATOMIC_ARENA_KO_DIR=/payload ./atomic_arena.sh
@@ -106,10 +111,10 @@ run_suite() {
 	rc=$?
 	sed '/^@@GCDA-BEGIN/,/^@@GCDA-END/d' "$out/output.log" | tee "$out/ktap.log"
 	count "$out/ktap.log"
-	plan=$(sed -n 's/^1\.\.\([0-9]*\).*/\1/p' "$out/ktap.log" | head -n 1)
-	if [[ $rc -ne 0 && $fail -eq 0 ]] ||
-	   [[ -z $plan || $((pass + fail + skip)) -ne $plan ]]; then
-		echo "not ok vm run $k (exit $rc, ${plan:-no} plan, $((pass + fail + skip)) results)"
+	# Fewer results than planned, at the top or in a suite, fail the run.
+	if [[ $rc -ne 0 && $fail -eq 0 ]] || [[ $bad -ne 0 ]]; then
+		ktap_print_result "not ok" "" "vm run $k (exit $rc, ${plan:-no} plan, $results results$(
+			[[ -z $plan || $results -ne $plan ]] || echo ", a suite short of its plan"))"
 		fail=$((fail + 1))
 	fi
 	if grep -q '^@@GCDA-BEGIN' "$out/output.log"; then
@@ -117,7 +122,7 @@ run_suite() {
 		if "$here/coverage.sh" "$src" "$out/output.log" >"$out/coverage.txt"; then
 			sed 's/^/# /' "$out/coverage.txt"
 		else
-			echo "not ok coverage $k"
+			ktap_print_result "not ok" "" "coverage $k"
 			fail=$((fail + 1))
 		fi
 	fi
@@ -129,10 +134,10 @@ step() {
 	shift
 	echo "=== $name ==="
 	if "$@"; then
-		echo "ok $name"
+		ktap_print_result ok "" "$name"
 		row "$name" - 1 0 0 $((SECONDS - t0))
 	else
-		echo "not ok $name"
+		ktap_print_result "not ok" "" "$name"
 		row "$name" - 0 1 0 $((SECONDS - t0))
 	fi
 }
@@ -145,7 +150,7 @@ mkdir -p "$top/build"
 rc=${PIPESTATUS[0]}
 count "$top/build/utest.log"
 if [[ $rc -ne 0 && $fail -eq 0 ]]; then
-	echo "not ok utest (exit $rc)"
+	ktap_print_result "not ok" "" "utest (exit $rc)"
 	fail=1
 fi
 row utest - "$pass" "$fail" "$skip" $((SECONDS - t0))
@@ -156,24 +161,24 @@ for k in "${kernels[@]}"; do
 	build=fail pass=0 fail=0 skip=0
 	if "$here/fetch-kernel.sh" "$k" && "$here/build-modules.sh" "$k"; then
 		build=ok
-		echo "ok build $k ($("$here/fetch-kernel.sh" --print release "$k"), W=1)"
+		ktap_print_result ok "" "build $k ($("$here/fetch-kernel.sh" --print release "$k"), W=1)"
 		run_suite "$k"
 		pass=$((pass + 1))
 		if typecheck "$k"; then
-			echo "ok typed wrapper rejects a wrong pointer type ($k)"
+			ktap_print_result ok "" "typed wrapper rejects a wrong pointer type ($k)"
 			pass=$((pass + 1))
 		else
-			echo "not ok typed wrapper rejects a wrong pointer type ($k)"
+			ktap_print_result "not ok" "" "typed wrapper rejects a wrong pointer type ($k)"
 			fail=$((fail + 1))
 		fi
 	else
-		echo "not ok build $k"
+		ktap_print_result "not ok" "" "build $k"
 		fail=$((fail + 1))
 	fi
 	row "$k" "$build" "$pass" "$fail" "$skip" $((SECONDS - t0))
 	# Calls the hammer made from each context, and coverage, for the end.
 	[[ $build == ok ]] && extra+=("$(printf '%-10s %s%s' "$k" \
-		"$(sed -n 's/^# hammer: \([a-z]*\) calls \([0-9]*\).*/\1 \2/p' \
+		"$(sed -n 's/^ *# hammer: \([a-z]*\) calls \([0-9]*\).*/\1 \2/p' \
 			"$top/build/$k/ktap.log" | paste -sd, | sed 's/,/, /g')" \
 		"$(sed -n 's/^ *Lines executed:\(.*\)/; coverage: lines \1/p' \
 			"$top/build/$k/coverage.txt" 2>/dev/null)")")

@@ -10,10 +10,14 @@
 # in BUILD_SRC. Exits 1 when there is no coverage data.
 set -euo pipefail
 
+here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$here/lib.sh"
+[[ $# -eq 2 ]] || usage
 src=$1 output=$2
-[[ -f $src/atomic_arena.gcno ]] || { echo "coverage: no $src/atomic_arena.gcno" >&2; exit 1; }
+[[ -f $src/atomic_arena.gcno ]] || { log "no $src/atomic_arena.gcno"; exit 1; }
 sed -n '/^@@GCDA-BEGIN/,/^@@GCDA-END/{/^@@/d;p}' "$output" | base64 -d >"$src/atomic_arena.gcda"
-[[ -s $src/atomic_arena.gcda ]] || { echo "coverage: no gcda in $output" >&2; exit 1; }
+[[ -s $src/atomic_arena.gcda ]] || { log "no gcda in $output"; exit 1; }
 
 cd "$src"
 gcov="gcov-12"

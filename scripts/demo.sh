@@ -9,7 +9,9 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
-top=$(dirname "$here")
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$here/lib.sh"
+[[ $# -le 1 ]] || usage
 kernel=${1:-6.1}
 
 "$here/deps.sh"

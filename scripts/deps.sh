@@ -6,6 +6,10 @@
 # Usage: scripts/deps.sh [EXTRA_PACKAGE...]
 set -euo pipefail
 
+here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$here/lib.sh"
+
 # command:package pairs; a package is needed when its command is missing.
 need=(
 	qemu-system-x86_64:qemu-system-x86
@@ -32,10 +36,10 @@ done
 
 cmd="apt-get update && apt-get install -y --no-install-recommends ${missing[*]}"
 if [[ $EUID -ne 0 ]]; then
-	echo "deps: missing packages; run as root: $cmd" >&2
+	log "missing packages; run as root: $cmd"
 	exit 1
 fi
-echo "deps: installing ${missing[*]}" >&2
+log "installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -q >&2
 apt-get install -y -q --no-install-recommends "${missing[@]}" >&2

@@ -23,10 +23,8 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
-top=$(dirname "$here")
-log() { echo "dkms-install: $*" >&2; }
-die() { log "error: $*"; exit 1; }
-usage() { sed -n '2,/^set -euo/{/^#/s/^# \{0,1\}//p}' "$0" >&2; exit 2; }
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$here/lib.sh"
 
 name=$(sed -n 's/^PACKAGE_NAME="\(.*\)"$/\1/p' "$top/dkms.conf")
 version=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"$/\1/p' "$top/dkms.conf")
@@ -34,7 +32,8 @@ version=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"$/\1/p' "$top/dkms.conf")
 
 # stage DIR: the files DKMS builds from (what Kbuild needs for the modules
 # DKMS installs: not the sample nor the benchmark), the header that users
-# of the arena include, and the functional test script.
+# of the arena include, and the functional test script with the KTAP
+# helpers it sources.
 stage() {
 	local dst=$1 f
 	rm -rf "$dst"
@@ -42,7 +41,8 @@ stage() {
 	(
 		cd "$top"
 		files=(dkms.conf scripts/dkms-post-build.sh
-			selftests/atomic_arena.sh selftests/settings)
+			selftests/atomic_arena.sh selftests/ktap_helpers.sh
+			selftests/settings)
 		for f in . selftests; do
 			files+=("$f"/Kbuild "$f"/Makefile "$f"/*.[ch])
 		done

@@ -52,8 +52,8 @@
 set -uo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
-top=$(dirname "$here")
-usage() { sed -n '2,/^set -uo/{/^#/s/^# \{0,1\}//p}' "$0" >&2; exit 2; }
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$here/lib.sh"
 as_installed=
 if [[ ${1:-} == --as-installed ]]; then
 	as_installed=1
@@ -68,8 +68,8 @@ version=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"$/\1/p' "$top/dkms.conf")
 mapfile -t modules < <(sed -n 's/^BUILT_MODULE_NAME\[[0-9]*\]="\(.*\)"$/\1/p' "$top/dkms.conf")
 
 failed=0
-ok() { echo "ok $*"; }
-not_ok() { echo "not ok $*"; failed=$((failed + 1)); }
+ok() { ktap_print_result ok "" "$*"; }
+not_ok() { ktap_print_result "not ok" "" "$*"; failed=$((failed + 1)); }
 bail() { not_ok "$@"; echo "# $failed step(s) failed"; exit 1; }
 # step NAME CMD...: runs CMD, output to log/NAME.log; prints ok/not ok with
 # the time it took, and the log's tail on failure.
@@ -251,7 +251,8 @@ make_payload() {
 		(cd "$lib" && cp -L --parents "$f" "$payload/lib/modules/$release/") || return
 		echo "stock dependency: $f"
 	done
-	cp "$srctree/$name-$version/selftests/atomic_arena.sh" "$payload/"
+	cp "$srctree/$name-$version/selftests/atomic_arena.sh" \
+		"$srctree/$name-$version/selftests/ktap_helpers.sh" "$payload/"
 	sed "s/@VERSION@/$version/" >"$payload/run" <<'GUEST'
 #!/bin/sh
 # Guest side of scripts/dkms-test.sh: no .ko in /payload; everything comes
@@ -259,8 +260,9 @@ make_payload() {
 version=@VERSION@
 dir=/lib/modules/$(uname -r)
 fail=0
-ok() { echo "ok guest: $*"; }
-not_ok() { echo "not ok guest: $*"; fail=1; }
+. ./ktap_helpers.sh
+ok() { ktap_print_result ok "" "guest: $*"; }
+not_ok() { ktap_print_result "not ok" "" "guest: $*"; fail=1; }
 
 bad=
 for m in atomic_arena test_atomic_arena; do
@@ -281,13 +283,14 @@ fi
 TEST_ATOMIC_ARENA_PARAMS="hammer_rounds=2" ./atomic_arena.sh >/tmp/ktap 2>&1
 rc=$?
 sed 's/^/    /' /tmp/ktap
-plan=$(sed -n 's/^1\.\.\([0-9]*\).*/\1/p' /tmp/ktap | head -n 1)
-pass=$(grep -cE '^ok [0-9]+ ' /tmp/ktap)
-nfail=$(grep -cE '^not ok [0-9]+ ' /tmp/ktap)
-if [ "$rc" -eq 0 ] && [ -n "$plan" ] && [ "$pass" -eq "$plan" ] && [ "$nfail" -eq 0 ]; then
-	ok "functional suite, both modules loaded by modprobe: $pass/$plan passed"
+# Every case once, at any depth (passed: ok, skipped or not); and as many
+# results as planned, at the top and in each suite.
+set -- $(ktap_count /tmp/ktap)
+pass=$(($1 + $3)) nfail=$2 plan=$4 incomplete=$6
+if [ "$rc" -eq 0 ] && [ "$incomplete" -eq 0 ] && [ "$nfail" -eq 0 ]; then
+	ok "functional suite, both modules loaded by modprobe: $pass/$((pass + nfail)) passed"
 else
-	not_ok "functional suite: exit $rc, $pass/${plan:-?} passed, $nfail failed"
+	not_ok "functional suite: exit $rc, $pass/$((pass + nfail)) passed, $nfail failed, $5 of $plan planned results"
 fi
 
 if [ -d /sys/module/atomic_arena ]; then

@@ -12,9 +12,10 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
-top=$(dirname "$here")
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$here/lib.sh"
+[[ $# -le 1 ]] || usage
 out=${1:-$top/build/docs}
-log() { echo "docs: $*" >&2; }
 
 src=$("$here/build-kernel.sh" --print src 7.2)
 rm -rf "$out/man9"
@@ -33,6 +34,7 @@ for f in "$out"/man9/*.9; do
 done >"$out/index.txt"
 
 missing=0
+# shellcheck disable=SC2013 # symbol names: one word each
 for sym in $(sed -n 's/^EXPORT_SYMBOL(\(.*\));$/\1/p' atomic_arena.c); do
 	if [[ ! -f $out/man9/$sym.9 ]]; then
 		log "no page for the exported $sym"

@@ -42,22 +42,17 @@
 # Progress goes to stderr; stdout carries only the --print value.
 set -euo pipefail
 
-CACHE=${ATOMIC_ARENA_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/atomic-arena}
+here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$here/lib.sh"
 DEBIAN=http://deb.debian.org/debian
 SECURITY=http://deb.debian.org/debian-security
-
-# shellcheck source=private-apt.sh
-. "$(dirname "$0")/private-apt.sh"
-
-log() { echo "fetch-kernel: $*" >&2; }
-die() { log "error: $*"; exit 1; }
-usage() { sed -n '2,/^set -euo/{/^#/s/^# \{0,1\}//p}' "$0" >&2; exit 2; }
 
 print_var=
 case ${1:-} in
 --print) [[ $# -eq 3 ]] || usage; print_var=$2; shift 2 ;;
---list) echo "6.1 6.12 6.12-rt 5.10 arm64-6.1 arm64-6.12 i386-6.1 $("$(dirname "$0")/build-kernel.sh" --list)"; exit 0 ;;
--h | --help | "") usage ;;
+--list) echo "6.1 6.12 6.12-rt 5.10 arm64-6.1 arm64-6.12 i386-6.1 $("$here/build-kernel.sh" --list)"; exit 0 ;;
+"") usage ;;
 esac
 [[ $# -eq 1 ]] || usage
 name=$1
@@ -87,7 +82,7 @@ fi
 # Kernels built from source are build-kernel.sh's.
 case $name in
 7.2 | kcsan | kasan)
-	exec "$(dirname "$0")/build-kernel.sh" ${print_var:+--print "$print_var"} "$name" ;;
+	exec "$here/build-kernel.sh" ${print_var:+--print "$print_var"} "$name" ;;
 esac
 
 # The table: suites, kernel version prefix, flavour, image package suffix,

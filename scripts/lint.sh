@@ -17,12 +17,10 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
-# shellcheck source=private-apt.sh
-. "$here/private-apt.sh"
-top=$(dirname "$here")
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$here/lib.sh"
+[[ $# -eq 0 ]] || usage
 kernels=${LINT_KERNELS:-6.12 7.2 arm64-6.12 i386-6.1}
-CACHE=${ATOMIC_ARENA_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/atomic-arena}
-log() { echo "lint: $*" >&2; }
 
 # new_sparse: print the path of a sparse built from sid's source package,
 # building it first if needed (private apt state, as in fetch-kernel.sh).

@@ -16,9 +16,11 @@
 # $MUTANT_KERNEL), build every module as build-modules.sh does (W=1) and
 # run selftests/atomic_arena.sh in QEMU as check.sh does (vm-run.sh
 # --timeout 900), with $TEST_ATOMIC_ARENA_PARAMS. Killed by: "build" (a
-# compile error), the cases of its `not ok N NAME` lines, "splat", "timeout"
-# or "crash" (vm-run.sh's 126, 124, 125), "exit N" (another failure), or
-# "plan" (fewer results than planned). Mutants run one after another.
+# compile error), the cases of its `not ok N NAME` lines (failing cases at
+# any depth of the KTAP, not the summary lines of suites), "splat",
+# "timeout" or "crash" (vm-run.sh's 126, 124, 125), "exit N" (another
+# failure), or "plan" (fewer results than planned, at the top or in a
+# suite). Mutants run one after another.
 # Before them, unless MUTANT_BASELINE=0, the unmutated copy runs on every
 # kernel used, and must pass: else nothing would tell a kill from a fault.
 #
@@ -32,18 +34,19 @@
 set -uo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
-top=$(dirname "$here")
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$here/lib.sh"
+DIE_STATUS=2
 # Its own tree per list, so that runs of two lists do not clobber each other.
 work=${MUTANT_DIR:-$top/build/mutants}
 list=${MUTANT_LIST:-$here/mutants.list}
 stock=${MUTANT_KERNEL:-6.1}
 params=${TEST_ATOMIC_ARENA_PARAMS-hammer_rounds=3}
-die() { echo "mutants: $*" >&2; exit 2; }
 plant_only=
 case ${1:-} in
 --plant-only) plant_only=1 ;;
 "") ;;
-*) sed -n '2,/^set -uo/{/^#/s/^# \{0,1\}//p}' "$0" >&2; exit 2 ;;
+*) usage ;;
 esac
 
 # --- the list: NAME -> file, kernels, original, replacement ---
@@ -109,11 +112,12 @@ build() {
 # suite KERNEL DIR: DIR/src's modules in the guest, as check.sh's run_suite;
 # sets $by to what killed it ("" if nothing), or returns 1 on a broken run.
 suite() {
-	local payload=$2/payload rc plan results
+	local payload=$2/payload rc fail bad
 	rm -rf "$payload" "$2/vm" && mkdir -p "$payload"
 	cp "$2/src/atomic_arena.ko" "$2/src/selftests/test_atomic_arena.ko" \
 		"$2/src/samples/atomic_arena_sample.ko" \
-		"$2/src/selftests/atomic_arena.sh" "$payload/" || return 1
+		"$2/src/selftests/atomic_arena.sh" "$2/src/selftests/ktap_helpers.sh" \
+		"$payload/" || return 1
 	printf '%s\n' "$params" >"$payload/params"
 	cat >"$payload/run" <<-'GUEST'
 	#!/bin/sh
@@ -127,20 +131,18 @@ suite() {
 	"$here/vm-run.sh" --kernel "$1" --timeout 900 --out "$2/vm" \
 		"${foreign[@]}" "$payload" >"$2/output.log" 2>"$2/vm-run.log"
 	rc=$?
-	plan=$(sed -n 's/^1\.\.\([0-9]*\).*/\1/p' "$2/output.log" | head -n 1)
-	results=$(grep -cE '^(not )?ok [0-9]+ ' "$2/output.log")
+	read -r _ fail _ _ _ bad < <(ktap_count "$2/output.log")
 	{
 		# Not the cases that only failed because the module did not load.
-		grep -v '# test module did not load' "$2/output.log" |
-			sed -n 's/^not ok [0-9]* \([^ #]*\).*/\1/p'
+		grep -v '# test module did not load' "$2/output.log" | ktap_failed_cases -
 		case $rc in
-		0) [[ -n $plan && $results -eq $plan ]] || echo plan ;;
-		1) grep -q '^not ok ' "$2/output.log" || echo "exit 1" ;;
+		0) [[ $bad -eq 0 ]] || echo plan ;;
+		1) [[ $fail -gt 0 ]] || echo "exit 1" ;;
 		124) echo timeout ;;
 		125) echo crash ;;
 		126) echo splat ;;
-		*) echo "mutants: vm-run.sh or the suite could not run (exit $rc):" \
-			"see $2/vm-run.log" >&2
+		*) log "vm-run.sh or the suite could not run (exit $rc):" \
+			"see $2/vm-run.log"
 		   return 1 ;;
 		esac
 	} >"$2/killed-by" || return 1
@@ -153,7 +155,7 @@ run() {
 	local dir=$work/$1/$2 kdir
 	rm -rf "$dir" && mkdir -p "$dir" && cp -a "$work/$1/src" "$dir/src" || return 1
 	kdir=$("$here/fetch-kernel.sh" --print kdir "$2") ||
-		{ echo "mutants: cannot fetch kernel $2" >&2; return 1; }
+		{ log "cannot fetch kernel $2"; return 1; }
 	if build "$kdir" "$dir/src"; then
 		suite "$2" "$dir"
 	else
@@ -202,10 +204,10 @@ if [[ ${MUTANT_BASELINE:-1} != 0 ]]; then
 	for k in "${used[@]}"; do
 		echo "=== baseline on $k (no mutant) ==="
 		t0=$SECONDS by=
-		run orig "$k" || { echo "mutants: baseline on $k could not run" >&2; exit 1; }
+		run orig "$k" || { log "baseline on $k could not run"; exit 1; }
 		if [[ -n $by ]]; then
-			echo "mutants: the suite fails on $k without any mutant ($by):" \
-				"see $work/orig/$k; nothing to compare with" >&2
+			log "the suite fails on $k without any mutant ($by):" \
+				"see $work/orig/$k; nothing to compare with"
 			exit 1
 		fi
 		echo "baseline $k: passed ($((SECONDS - t0))s)"

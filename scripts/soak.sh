@@ -22,14 +22,13 @@
 set -uo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
-top=$(dirname "$here")
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$here/lib.sh"
 minutes=${SOAK_MINUTES:-30}
 margin=${SOAK_MARGIN:-900}
 read -ra kernels <<<"${SOAK_KERNELS:-kcsan kasan}"
-[[ $minutes =~ ^[1-9][0-9]*$ && $margin =~ ^[0-9]+$ && ${#kernels[@]} -gt 0 ]] || {
-	sed -n '2,/^set -uo/{/^#/s/^# \{0,1\}//p}' "$0" >&2
-	exit 2
-}
+[[ $# -eq 0 && $minutes =~ ^[1-9][0-9]*$ && $margin =~ ^[0-9]+$ && ${#kernels[@]} -gt 0 ]] ||
+	usage
 # Headers of kernel reports, one per report (vm-run.sh's list, less the
 # lines that only continue one: Call Trace, Oops after a BUG).
 report='BUG:|kernel BUG at|WARNING:|Kernel panic|general protection fault'
@@ -43,7 +42,7 @@ total_calls=0 total_reports=0 failed=0 lines=()
 # soak KERNEL: one long run; appends its line to $lines.
 soak() {
 	local k=$1 out=$top/build/soak/$1 src payload rc t0 wall rounds calls
-	local reports plan results verdict sum
+	local reports fail plan results bad verdict sum
 	rm -rf "$out" && mkdir -p "$out/payload" && payload=$out/payload
 	if ! "$here/fetch-kernel.sh" "$k" || ! src=$("$here/build-modules.sh" --print-dir "$k"); then
 		lines+=("$k: not ok, no kernel or no build")
@@ -51,7 +50,8 @@ soak() {
 		return
 	fi
 	cp "$src/atomic_arena.ko" "$src/selftests/test_atomic_arena.ko" \
-		"$src/samples/atomic_arena_sample.ko" "$src/selftests/atomic_arena.sh" "$payload/"
+		"$src/samples/atomic_arena_sample.ko" "$src/selftests/atomic_arena.sh" \
+		"$src/selftests/ktap_helpers.sh" "$payload/"
 	echo "hammer_rounds=4000000000 hammer_seconds=$((minutes * 60))" >"$payload/params"
 	cat >"$payload/run" <<-'GUEST'
 	#!/bin/sh
@@ -65,28 +65,29 @@ soak() {
 	rc=${PIPESTATUS[0]}
 	wall=$((SECONDS - t0))
 
-	plan=$(sed -n 's/^1\.\.\([0-9]*\).*/\1/p' "$out/output.log" | head -n 1)
-	results=$(grep -cE '^(not )?ok [0-9]+ ' "$out/output.log")
-	rounds=$(sed -n 's/^# hammer: \([0-9][0-9]*\) rounds.*/\1/p' "$out/output.log")
-	calls=$(sed -n 's/^# hammer: \([a-z]*\) calls \([0-9]*\) (failed \([0-9]*\)).*/\1 \2 (\3 failed)/p' \
+	read -r _ fail _ plan results bad < <(ktap_count "$out/output.log")
+	[[ $plan != - ]] || plan=
+	rounds=$(sed -n 's/^ *# hammer: \([0-9][0-9]*\) rounds.*/\1/p' "$out/output.log")
+	calls=$(sed -n 's/^ *# hammer: \([a-z]*\) calls \([0-9]*\) (failed \([0-9]*\)).*/\1 \2 (\3 failed)/p' \
 		"$out/output.log" | paste -sd, | sed 's/,/, /g')
-	sum=$(sed -n 's/^# hammer: [a-z]* calls \([0-9]*\) .*/\1/p' "$out/output.log" |
+	sum=$(sed -n 's/^ *# hammer: [a-z]* calls \([0-9]*\) .*/\1/p' "$out/output.log" |
 		awk '{ s += $1 } END { print s + 0 }')
 	reports=$(sed -n '/@@VM-PAYLOAD-START@@/,$p' "$out/vm/console.log" 2>/dev/null |
 		grep -acE "$report")
 	[[ $rc -ne 126 || $reports -gt 0 ]] || reports=1	# one it did not match
 	# What went wrong: failed cases, vm-run.sh's verdict, missing results.
 	verdict=$({
-		sed -n 's/^not ok [0-9]* \([^ #]*\).*/\1/p' "$out/output.log"
+		ktap_failed_cases "$out/output.log"
 		case $rc in
 		0 | 126) ;;
-		1) grep -q '^not ok ' "$out/output.log" || echo "suite exit 1" ;;
+		1) [[ $fail -gt 0 ]] || echo "suite exit 1" ;;
 		124) echo timeout ;;
 		125) echo "the guest crashed" ;;
 		*) echo "vm-run exit $rc" ;;
 		esac
 		[[ $reports -eq 0 ]] || echo "kernel report"
-		[[ -n $plan && $results -eq $plan ]] || echo "$results of ${plan:-?} results"
+		[[ $bad -eq 0 ]] || echo "$results of ${plan:-?} results$(
+			[[ -z $plan || $results -ne $plan ]] || echo ", a suite short of its plan")"
 		[[ -n $rounds ]] || echo "the hammer did not run"
 	} | paste -sd, | sed 's/,/, /g')
 	verdict=${verdict:+not ok ($verdict)}

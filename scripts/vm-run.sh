@@ -48,9 +48,9 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
-log() { echo "vm-run: $*" >&2; }
-die() { log "error: $*"; exit 2; }
-usage() { sed -n '2,/^set -euo/{/^#/s/^# \{0,1\}//p}' "$0" >&2; exit 2; }
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$here/lib.sh"
+DIE_STATUS=2
 
 kernel='' timeout=600 smp=4 mem=1024 out='' append='' foreign='' arch=''
 while [[ $# -gt 0 ]]; do
@@ -60,7 +60,7 @@ while [[ $# -gt 0 ]]; do
 		[[ $# -ge 2 ]] || usage
 		declare "${1#--}=$2"
 		shift 2 ;;
-	-h | --help) usage ;;
+	-h | --help) usage 0 ;;
 	--) shift; break ;;
 	-*) die "unknown option $1" ;;
 	*) break ;;
@@ -92,6 +92,7 @@ aarch64)
 	"$here/deps.sh" qemu-system-arm || die "no qemu-system-aarch64"
 	# pauth-impdef: QEMU's own pointer-auth hash, much faster under TCG
 	# than the architected QARMA5.
+	# shellcheck disable=SC2054 # one QEMU option value, commas and all
 	machine=(-M virt,gic-version=3) cpu=$model
 	[[ $model != max ]] || cpu=max,pauth-impdef=on
 	console=ttyAMA0 payload_tty=ttyS0 ;;
@@ -159,7 +160,7 @@ chmod +x "$tmp/root/init"
 accel=${VM_ACCEL:-}
 [[ $arch != aarch64 ]] || accel=${accel:-tcg}	# no arm64 host to run KVM on
 # A KVM that failed a kernel once is not tried again until the host reboots.
-kvm_verdict=${ATOMIC_ARENA_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/atomic-arena}/kvm-fails.$(
+kvm_verdict=$CACHE/kvm-fails.$(
 	cat /proc/sys/kernel/random/boot_id 2>/dev/null || echo unknown)
 [[ ! -e $kvm_verdict ]] || accel=${accel:-tcg}
 if [[ -z $accel ]]; then
@@ -187,6 +188,7 @@ boot() {
 	log "booting $vmlinuz ($accel, smp $smp, ${mem}M, timeout ${timeout}s)"
 	local start=$SECONDS
 	local port=(-serial "file:$out/output.log")
+	# shellcheck disable=SC2054 # QEMU option values, commas and all
 	[[ $arch != aarch64 ]] || port=(-chardev "file,id=payload,path=$out/output.log"
 		-device pci-serial,chardev=payload)
 	timeout -k 5 "$timeout" "qemu-system-$arch" "${machine[@]}" "${accel_args[@]}" \

@@ -22,8 +22,11 @@
 # Prints both listings side by side; exits 1 when the multisets differ.
 set -euo pipefail
 
-kobj=${1:?usage: hotpath.sh KERNEL_OBJ NATIVE_OBJ [FUNCTION]}
-nobj=${2:?usage: hotpath.sh KERNEL_OBJ NATIVE_OBJ [FUNCTION]}
+here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source-path=SCRIPTDIR source=../scripts/lib.sh
+. "$here/../scripts/lib.sh"
+[[ $# -eq 2 || $# -eq 3 ]] || usage
+kobj=$1 nobj=$2
 fn=${3:-atomic_arena_alloc}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -63,7 +66,7 @@ hot() {
 listing "$kobj" >"$tmp/kernel"
 listing "$nobj" >"$tmp/native"
 [[ -s $tmp/kernel && -s $tmp/native ]] || {
-	echo "hotpath: $fn not found in both objects" >&2
+	log "$fn not found in both objects"
 	exit 1
 }
 echo "# $fn: kernel build ($kobj) | native build ($nobj)"

@@ -8,7 +8,9 @@
 set -uo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
-top=$(dirname "$here")
+# shellcheck source-path=SCRIPTDIR source=../scripts/lib.sh
+. "$here/../scripts/lib.sh"
+[[ $# -le 1 ]] || usage
 out=$(realpath -m "${1:-$top/build/tools}")/planted
 # NAME -> binary (under the build) and what its output must say
 declare -A bin=(

@@ -19,11 +19,12 @@
 set -uo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
-out=$(realpath -m "${1:-$here/../build/tools}")
+# shellcheck source-path=SCRIPTDIR source=../scripts/lib.sh
+. "$here/../scripts/lib.sh"
+[[ $# -le 1 ]] || usage
+out=$(realpath -m "${1:-$top/build/tools}")
 stress_s=${STRESS_SECONDS:-2}
 fuzz_s=${UTEST_FUZZ_SECONDS:-20}
-n=0 failed=0
-results=()
 
 mk() {
 	make -s -C "$here" O="$out" "${@/#/$out/}" >"$out/make.log" 2>&1 ||
@@ -36,16 +37,14 @@ mk() {
 stage() {
 	local name=$1 log rc
 	shift
-	n=$((n + 1))
-	log=$out/log/$n.log
+	log=$out/log/$((KTAP_TESTNO + 1)).log
 	"$@" >"$log" 2>&1
 	rc=$?
 	sed 's/^/# /' "$log" | grep -v '^# ok ' | tail -n 40
 	if [[ $rc -eq 0 ]]; then
-		echo "ok $n $name"
+		ktap_test_pass "$name"
 	else
-		echo "not ok $n $name (exit $rc)"
-		failed=$((failed + 1))
+		ktap_test_fail "$name (exit $rc)"
 	fi
 }
 
@@ -56,12 +55,12 @@ export LLVM_PROFILE_FILE="$out/cov/%p-%m.profraw"
 
 # clang for the sanitizers and the fuzzer, llvm for coverage, gnuplot
 # for the benchmark's plot.
-"$here/../scripts/deps.sh" clang llvm libclang-rt-14-dev gnuplot-nox || exit 1
+"$top/scripts/deps.sh" clang llvm libclang-rt-14-dev gnuplot-nox || exit 1
 mkdir -p "$out/log" "$out/fuzz/corpus"
 rm -rf "$out/cov" && mkdir -p "$out/cov"
-echo "KTAP version 1"
-echo "1..10"
-echo "# native proving ground: atomic_arena.c in user space, $(nproc) CPUs"
+ktap_print_header
+ktap_set_plan 10
+ktap_print_msg "native proving ground: atomic_arena.c in user space, $(nproc) CPUs"
 
 build_all() {
 	mk native/functional native/stress tsan/functional tsan/stress \
@@ -69,8 +68,8 @@ build_all() {
 		fuzz/fuzz cov/fuzz
 }
 if ! build_all; then
-	echo "not ok 1 build"
-	echo "# utest: 0 passed, 1 failed"
+	ktap_test_fail build
+	ktap_print_msg "utest: $KTAP_CNT_PASS passed, $KTAP_CNT_FAIL failed"
 	exit 1
 fi
 
@@ -115,5 +114,5 @@ ubench_smoke() {
 stage "ubench smoke (-q)" ubench_smoke
 stage "planted faults are caught" "$here/planted.sh" "$out"
 
-echo "# utest: $((n - failed)) passed, $failed failed"
-[[ $failed -eq 0 ]]
+ktap_print_msg "utest: $KTAP_CNT_PASS passed, $KTAP_CNT_FAIL failed"
+[[ $KTAP_CNT_FAIL -eq 0 ]]
