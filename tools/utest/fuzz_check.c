@@ -63,7 +63,7 @@ void check_arena(struct model *m)
  * the first one, check every other against it.
  */
 void check_slot_ptr(struct model *m, const char *what, void *p,
-			   unsigned long idx)
+		    unsigned long idx)
 {
 	uintptr_t want = m->base + idx * m->stride;
 

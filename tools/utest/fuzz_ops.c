@@ -19,8 +19,7 @@
 /* --- calls on an arena ------------------------------------------------ */
 
 /* alloc(obj or NULL); fz_arena_alloc(), inline, when @typed_call. */
-void op_alloc(struct cursor *c, struct model *m, bool null,
-		     bool typed_call)
+void op_alloc(struct cursor *c, struct model *m, bool null, bool typed_call)
 {
 	bool tc = typed_call && m_typed(m);
 	unsigned long idx = m_take(m, 1);
@@ -101,8 +100,8 @@ static unsigned long pick_n(struct cursor *c, const struct model *m)
  * append(objs or NULL, n), or reserve(n) when @reserve; through the typed
  * wrapper when @typed_call.
  */
-void op_bulk(struct cursor *c, struct model *m, bool null,
-		    bool reserve, bool typed_call)
+void op_bulk(struct cursor *c, struct model *m, bool null, bool reserve,
+	     bool typed_call)
 {
 	bool tc = typed_call && m_typed(m);
 	unsigned long n = pick_n(c, m);
