@@ -73,12 +73,14 @@ mark_log() {
 }
 
 # The first KTAP report in the kernel log after the mark, without
-# timestamps. Only the first: busybox insmod retries a failed load with
-# init_module(), which runs the cases a second time.
+# timestamps and without its own header line. Only the first: busybox
+# insmod retries a failed load with init_module(), which runs the cases a
+# second time. The module's suites are subtests (indented, each with its
+# own header and plan), as KUnit prints them: they are kept as they are.
 ktap_since_mark() {
 	dmesg | sed -n "/$marker/,\$p" | sed 's/^\[[^]]*\] \{0,1\}//' |
 		awk '/^KTAP version 1$/ { n++; next } n == 1' |
-		grep -E '^([0-9]+\.\.[0-9]+|ok |not ok |# )'
+		grep -E '^ *(KTAP version 1$|[0-9]+\.\.[0-9]+|ok |not ok |# )'
 }
 
 # Reads every debugfs file of the project in a loop while $1 exists, and
@@ -166,7 +168,7 @@ check_fixture_stats() {
 check_counter_bound() {
 	storm=$DEBUGFS/selftest-storm/stats
 	expect_stats "$storm" capacity=64 in_use=64 next=64 overshoot_max=0 || return 1
-	bound=$(echo "$module_ktap" | sed -n 's/^# hammer: overshoot bound //p')
+	bound=$(echo "$module_ktap" | sed -n 's/^ *# hammer: overshoot bound //p')
 	for hstats in "$DEBUGFS"/selftest-hammer/stats \
 		      "$DEBUGFS"/selftest-hammer-percpu/stats; do
 		cap=$(stat_of "$hstats" capacity)
@@ -224,15 +226,15 @@ check_root_only() {
 check_hammer_counters() {
 	# shellcheck disable=SC2046 # one KEY=VALUE word each
 	expect_stats "$DEBUGFS/selftest-hammer/stats" \
-		$(echo "$module_ktap" | sed -n 's/^# hammer totals: //p') \
+		$(echo "$module_ktap" | sed -n 's/^ *# hammer totals: //p') \
 		mode=ordered || return 1
 	# shellcheck disable=SC2046
 	expect_stats "$DEBUGFS/selftest-hammer-percpu/stats" \
-		$(echo "$module_ktap" | sed -n 's/^# hammer totals percpu: //p') \
+		$(echo "$module_ktap" | sed -n 's/^ *# hammer totals percpu: //p') \
 		mode=percpu || return 1
 	# The per-CPU mode's NMI exception: every contradicted NMI failure
 	# the hammer saw was one the arena counted as such.
-	seen=$(echo "$module_ktap" | sed -n 's/^# hammer: per-CPU NMI failures contradicted later: //p')
+	seen=$(echo "$module_ktap" | sed -n 's/^ *# hammer: per-CPU NMI failures contradicted later: //p')
 	counted=$(stat_of "$DEBUGFS/selftest-hammer-percpu/stats" holdback_fails)
 	echo "# per-CPU NMI failures contradicted later: $seen; counted by the arena: $counted"
 	[ -n "$seen" ] && [ -n "$counted" ] && [ "$seen" -le "$counted" ]
@@ -285,7 +287,7 @@ fault_case() {
 	if echo "$out" | grep -q '^ok 1 ' && [ "$failed_what" = "$3" ]; then
 		result ok "$1"
 	else
-		echo "$out" | grep '^#'
+		echo "$out" | grep '^ *#'
 		echo "# injected: '${failed_what}', expected '$3'"
 		result fail "$1"
 	fi
@@ -501,7 +503,7 @@ observe_cases() {
 	echo 0 > "$TRACEFS/events/atomic_arena/enable" 2>/dev/null
 	out=$(ktap_since_mark)
 	if [ "$rc" -ne 0 ] || ! echo "$out" | grep -q '^ok 1 '; then
-		echo "$out" | grep '^#'
+		echo "$out" | grep '^ *#'
 		for t in $OBSERVE_CASES; do
 			result fail "$t" "observe=1 did not load (exit $rc)"
 		done
@@ -624,7 +626,7 @@ rm -f "$flag.counts" "$flag.errors"
 check no_oom_kill check_no_oom_kill
 
 hammer_ran=
-echo "$module_ktap" | grep -q '^# hammer totals: ' && hammer_ran=1
+echo "$module_ktap" | grep -q '^ *# hammer totals: ' && hammer_ran=1
 if [ "$rc" -ne 0 ] || [ ! -d /sys/module/test_atomic_arena ]; then
 	for t in $debugfs_cases; do
 		result fail "$t" "test module did not load"

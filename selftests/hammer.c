@@ -33,7 +33,8 @@
  * printed, so that the script can compare them with debugfs.
  */
 
-#define pr_fmt(fmt) fmt
+/* Messages nest under the suite's subtest (KUnit's indent) in the KTAP. */
+#define pr_fmt(fmt) "    " fmt
 
 #include <linux/atomic.h>
 #include <linux/bitmap.h>
@@ -53,6 +54,7 @@
 #include "../atomic_arena.h"
 #include "test_compat.h"
 #include "test_atomic_arena.h"
+#include "hammer.h"
 
 static unsigned int hammer_rounds = 100000;
 module_param(hammer_rounds, uint, 0444);
@@ -75,393 +77,27 @@ MODULE_PARM_DESC(hammer_elem_size, "Element size: a multiple of 8, at least 16")
 static unsigned int hammer_bulk_max = 16;
 module_param(hammer_bulk_max, uint, 0444);
 MODULE_PARM_DESC(hammer_bulk_max, "Largest append/reserve that can fit (1..64)");
-static unsigned int hammer_irq_us = 50;
+unsigned int hammer_irq_us = 50;
 module_param(hammer_irq_us, uint, 0444);
 MODULE_PARM_DESC(hammer_irq_us, "Period of the per-CPU hrtimers and NMIs, in microseconds");
-static unsigned int hammer_irq_burst = 8;
+unsigned int hammer_irq_burst = 8;
 module_param(hammer_irq_burst, uint, 0444);
 MODULE_PARM_DESC(hammer_irq_burst, "Calls per hrtimer expiry, three times that per NMI (1..64)");
 
-/* Calls an owner keeps making after it first found the arena full. */
-#define TRIES_AFTER_FULL	64
-#define TAG_MAGIC		0xa7e4ULL
-
-enum owner_kind { KIND_THREAD, KIND_HARDIRQ, KIND_SOFTIRQ, KIND_NMI, NR_KINDS };
+/* The stressed arena's users, and the round checker: hammer_owners.c. */
+struct hammer *nmi_hammer;		/* for the NMI handler */
+DEFINE_PER_CPU(struct owner *, hammer_nmi_owner);
+DEFINE_PER_CPU(atomic_t, hammer_nmi_pending);
+static const char *nmi_skip;
 static const char *const kind_name[NR_KINDS] = {
 	"kthread", "hardirq", "softirq", "nmi",
 };
-
-struct hammer;
-
-struct owner {
-	struct hammer *h;
-	unsigned int id;
-	unsigned int cpu;
-	enum owner_kind kind;
-	struct hrtimer timer;		/* hardirq and softirq owners */
-	u64 *src;			/* bulk_max tagged elements */
-	unsigned long *seen;		/* calls found by the check */
-	u32 rnd;
-	/* This round. */
-	unsigned long round_ops;	/* calls made */
-	u32 seq;			/* successful calls */
-	unsigned long slots;
-	unsigned long min_failed;
-	unsigned int tries_after_full;
-	/* Every round; the totals per mode (0 ordered, 1 per-CPU). */
-	unsigned long ops, fails;
-	unsigned long allocs[2], alloc_fails[2], bulk[2], bulk_fails[2];
-	unsigned long violations, wrong_context, holdbacks;
-};
-
-struct hammer {
-	struct atomic_arena *arenas[2];	/* ordered, per-CPU */
-	struct atomic_arena *arena;	/* this round's */
-	unsigned int mode;		/* this round's: 1 for per-CPU */
-	bool used[2];			/* the arena has had a round */
-	unsigned long cap;
-	size_t elem;
-	unsigned int bulk_max;
-	unsigned int nr_threads;
-	unsigned int nr_owners;
-	struct owner *owners;
-	bool armed;			/* timers and NMIs are on for the round */
-	bool running;			/* kthreads started: irq owners may call */
-	bool nmi;			/* NMI handler registered */
-	bool nmi_used;			/* the handler was registered */
-	bool nmi_stuck;			/* an NMI sent was never handled */
-	unsigned long rounds;
-	unsigned long resets[2];	/* reset() calls, clear() included */
-	unsigned long main_bulk[2];	/* the checker's own reserve() calls */
-	unsigned long churned, churn_errors;
-	unsigned long bad_rounds;
-	unsigned long idle_rounds[NR_KINDS];	/* rounds a kind made no call */
-};
-
-static struct hammer *hammer;		/* for the NMI handler */
-static DEFINE_PER_CPU(struct owner *, nmi_owner);
-static DEFINE_PER_CPU(atomic_t, nmi_pending);
-static const char *nmi_skip;
 
 bool aa_hammer_enabled(void)
 {
 	return hammer_rounds > 0;
 }
 
-/* Tag of part @part of a call of @n slots: every 64-bit word of the slot. */
-static u64 tag_word(u64 w0, u64 w1, unsigned int k)
-{
-	if (k == 0)
-		return w0;
-	if (k == 1)
-		return w1;
-	return (w0 ^ (w1 * 0x9e3779b97f4a7c15ULL)) + k * 0xbf58476d1ce4e5b9ULL;
-}
-
-static void tag_fill(u64 *e, size_t words, const struct owner *o,
-		     unsigned long part, unsigned long n)
-{
-	u64 w0 = (u64)o->id << 48 | (u64)o->seq << 16 | TAG_MAGIC;
-	u64 w1 = (u64)part << 32 | n;
-	unsigned int k;
-
-	for (k = 0; k < words; k++)
-		e[k] = tag_word(w0, w1, k);
-}
-
-/* Picks and makes one call, and checks what can be checked at once. */
-static void owner_op(struct hammer *h, struct owner *o)
-{
-	struct atomic_arena *a = h->arena;
-	size_t words = h->elem / 8;
-	unsigned long n = 1, i;
-	unsigned int op;
-	long idx;
-	u8 *p = NULL;
-	u32 r;
-
-	o->rnd = o->rnd * 1103515245 + 12345;
-	r = o->rnd;
-	op = (r >> 8) & 3;		/* alloc, alloc(NULL), append, reserve */
-	if (op >= 2)
-		n = ((r >> 12) & 7) == 0 ? h->cap / 2 + 1 :
-					   1 + (r >> 16) % h->bulk_max;
-	if (op == 2 && n > h->bulk_max)
-		op = 3;			/* the source holds bulk_max elements */
-
-	switch (op) {
-	case 0:
-		tag_fill(o->src, words, o, 0, 1);
-		p = atomic_arena_alloc(a, o->src);
-		break;
-	case 1:
-		p = atomic_arena_alloc(a, NULL);
-		break;
-	case 2:
-		for (i = 0; i < n; i++)
-			tag_fill(o->src + i * words, words, o, i, n);
-		p = atomic_arena_append(a, o->src, n);
-		break;
-	default:
-		p = atomic_arena_reserve(a, n);
-		break;
-	}
-
-	o->ops++;
-	o->round_ops++;
-	if (!p) {
-		o->fails++;
-		if (op < 2)
-			o->alloc_fails[h->mode]++;
-		else
-			o->bulk_fails[h->mode]++;
-		o->min_failed = min(o->min_failed, n);
-		if (o->min_failed == 1)
-			o->tries_after_full++;
-		return;
-	}
-	if (op < 2)
-		o->allocs[h->mode]++;
-	else
-		o->bulk[h->mode]++;
-
-	/*
-	 * Taken slots never come back within a round: no spurious failure.
-	 * But for the per-CPU mode's NMI exception: counted apart, once per
-	 * contradicted failure.
-	 */
-	if (n >= o->min_failed) {
-		if (h->mode && o->kind == KIND_NMI) {
-			o->holdbacks++;
-			o->min_failed = ULONG_MAX;
-		} else {
-			o->violations++;
-		}
-	}
-	/*
-	 * Slots in use, at a slot boundary; on an ordered arena, below len(),
-	 * which only grows meanwhile.
-	 */
-	idx = atomic_arena_index(a, p);
-	if (idx < 0 || (!h->mode && idx + n > atomic_arena_len(a)) ||
-	    !atomic_arena_at(a, idx + n - 1))
-		o->violations++;
-	if (op == 1 && memchr_inv(p, 0, h->elem))
-		o->violations++;
-	if (op == 1 || op == 3)
-		for (i = 0; i < n; i++)
-			tag_fill((u64 *)(p + i * h->elem), words, o, i, n);
-	o->seq++;
-	o->slots += n;
-}
-
-static bool owner_done(const struct owner *o)
-{
-	return o->tries_after_full >= TRIES_AFTER_FULL;
-}
-
-static int thread_owner_fn(struct aa_worker *w)
-{
-	struct hammer *h = w->ctx;
-	struct owner *o = &h->owners[w->id];
-
-	WRITE_ONCE(h->running, true);
-	while (!owner_done(o)) {
-		owner_op(h, o);
-		if (!(o->ops & 63))
-			cond_resched();
-	}
-	return 0;
-}
-
-static bool in_kind_context(enum owner_kind kind)
-{
-	switch (kind) {
-	case KIND_HARDIRQ:
-		return hardirq_count();
-	case KIND_SOFTIRQ:
-		return in_serving_softirq();
-	case KIND_NMI:
-		return in_nmi();
-	default:
-		return !in_interrupt();
-	}
-}
-
-/*
- * A burst of calls from an interrupt owner. NMIs come less often (one in
- * flight per CPU, sent from a sleeping kthread): they make three times as
- * many, so that each context makes at least 5% of the calls.
- */
-static void owner_burst(struct hammer *h, struct owner *o)
-{
-	unsigned int i, n = hammer_irq_burst;
-
-	if (o->kind == KIND_NMI)
-		n *= 3;
-	if (!in_kind_context(o->kind))
-		o->wrong_context++;
-	for (i = 0; i < n && !owner_done(o); i++)
-		owner_op(h, o);
-}
-
-static enum hrtimer_restart timer_owner_fn(struct hrtimer *t)
-{
-	struct owner *o = container_of(t, struct owner, timer);
-
-	if (!READ_ONCE(o->h->armed) || owner_done(o))
-		return HRTIMER_NORESTART;
-	/* Wait for the kthreads, so that the interrupts do not fill it alone. */
-	if (READ_ONCE(o->h->running))
-		owner_burst(o->h, o);
-	hrtimer_forward_now(t, ns_to_ktime(hammer_irq_us * NSEC_PER_USEC));
-	return HRTIMER_RESTART;
-}
-
-static enum hrtimer_mode timer_mode(const struct owner *o)
-{
-	return o->kind == KIND_HARDIRQ ? HRTIMER_MODE_REL_PINNED_HARD :
-					 HRTIMER_MODE_REL_PINNED_SOFT;
-}
-
-/* Runs on the owner's CPU, so that the pinned timer fires there. */
-static void timer_start_on_cpu(void *data)
-{
-	struct owner *o = data;
-
-	hrtimer_start(&o->timer, ns_to_ktime(hammer_irq_us * NSEC_PER_USEC),
-		      timer_mode(o));
-}
-
-static int hammer_nmi_handler(unsigned int type, struct pt_regs *regs)
-{
-	atomic_t *pending = this_cpu_ptr(&nmi_pending);
-	struct owner *o;
-
-	if (!atomic_read(pending))
-		return AA_NMI_DONE;
-	o = this_cpu_read(nmi_owner);
-	if (o && READ_ONCE(hammer->running) && !owner_done(o))
-		owner_burst(hammer, o);
-	/* Release: the call is done before the sender sees the flag clear. */
-	atomic_set_release(pending, 0);
-	return AA_NMI_HANDLED;
-}
-
-/* Sends an NMI to every CPU whose previous one was handled, until stopped. */
-static int nmi_sender_fn(void *unused)
-{
-	unsigned int cpu;
-
-	while (!kthread_should_stop()) {
-		for_each_online_cpu(cpu)
-			if (!atomic_cmpxchg(per_cpu_ptr(&nmi_pending, cpu), 0, 1))
-				aa_nmi_send(cpu);
-		usleep_range(hammer_irq_us, 2 * hammer_irq_us);
-	}
-	return 0;
-}
-
-/* Waits for every NMI sent to be handled; false after a second. */
-static bool nmi_drain(void)
-{
-	unsigned long deadline = jiffies + HZ;
-	unsigned int cpu;
-
-	for_each_online_cpu(cpu) {
-		/* Acquire: pairs with the handler's release. */
-		while (atomic_read_acquire(per_cpu_ptr(&nmi_pending, cpu))) {
-			if (time_after(jiffies, deadline))
-				return false;
-			usleep_range(1000, 2000);
-		}
-	}
-	return true;
-}
-
-/* Creates and destroys small arenas until stopped. */
-static int churn_fn(void *data)
-{
-	struct hammer *h = data;
-	struct atomic_arena *a;
-	char name[ATOMIC_ARENA_NAME_MAX + 1];
-	int i;
-
-	while (!kthread_should_stop()) {
-		snprintf(name, sizeof(name), "hammer-churn-%lu", h->churned % 8);
-		a = atomic_arena_create(name, 16, 8, 64);
-		if (IS_ERR(a)) {
-			h->churn_errors++;
-			usleep_range(1000, 2000);
-			continue;
-		}
-		for (i = 0; i < 80; i++)
-			atomic_arena_alloc(a, NULL);
-		usleep_range(200, 400);
-		atomic_arena_destroy(a);
-		h->churned++;
-	}
-	return 0;
-}
-
-/* Walks the full arena with every user stopped; returns problems found. */
-static unsigned long check_round(struct hammer *h)
-{
-	unsigned long len = atomic_arena_len(h->arena), i, part = 0, n = 0;
-	unsigned long bad = 0, slots = 0, calls = 0;
-	size_t words = h->elem / 8;
-	struct owner *o = NULL;
-	unsigned int k;
-	u64 w0 = 0, w1;
-	u64 *e;
-
-	for (k = 0; k < h->nr_owners; k++) {
-		bitmap_zero(h->owners[k].seen, h->cap);
-		slots += h->owners[k].slots;
-		calls += h->owners[k].seq;
-	}
-	if (slots != h->cap || len != h->cap) {
-		pr_info("# round %lu: owners took %lu slots, len %lu, capacity %lu\n",
-			h->rounds, slots, len, h->cap);
-		bad++;
-	}
-
-	for (i = 0; i < len; i++) {
-		e = atomic_arena_at(h->arena, i);
-		if (part == 0) {
-			/* First slot of a call: who made it, and how big? */
-			w0 = e[0];
-			n = e[1] & 0xffffffff;
-			k = w0 >> 48;
-			if ((w0 & 0xffff) != TAG_MAGIC || k >= h->nr_owners ||
-			    (e[1] >> 32) != 0 || !n || n > len - i) {
-				bad++;
-				break;
-			}
-			o = &h->owners[k];
-			if ((u32)(w0 >> 16) >= o->seq ||
-			    __test_and_set_bit((u32)(w0 >> 16), o->seen))
-				bad++;
-			calls--;
-		}
-		w1 = (u64)part << 32 | n;
-		for (k = 0; k < words; k++)
-			if (e[k] != tag_word(w0, w1, k)) {
-				bad++;
-				break;
-			}
-		if (++part == n)
-			part = 0;
-	}
-	if (calls)
-		bad++;		/* calls made but not found in the arena */
-	return bad;
-}
-
-/*
- * Recycles this round's arena before its next round, by reset and by clear
- * in turn; false if clear did not zero.
- */
 static bool recycle(struct hammer *h)
 {
 	unsigned int m = h->mode;
@@ -532,15 +168,15 @@ static unsigned long run_round(struct hammer *h, struct aa_worker *w)
 	for (k = h->nr_threads; k < h->nr_owners; k++)
 		if (h->owners[k].kind != KIND_NMI)
 			smp_call_function_single(h->owners[k].cpu,
-						 timer_start_on_cpu,
+						 hammer_timer_start,
 						 &h->owners[k], 1);
 	if (h->nmi) {
-		sender = kthread_run(nmi_sender_fn, NULL, "arena_test/nmi");
+		sender = kthread_run(hammer_nmi_sender, NULL, "arena_test/nmi");
 		if (IS_ERR(sender))
 			sender = NULL;
 	}
 
-	if (aa_run_workers(w, h->nr_threads, thread_owner_fn, h, hammer_bind))
+	if (aa_run_workers(w, h->nr_threads, hammer_thread_fn, h, hammer_bind))
 		bad++;
 	/* A short round: give late interrupts a second to make their call. */
 	deadline = jiffies + HZ;
@@ -554,7 +190,7 @@ static unsigned long run_round(struct hammer *h, struct aa_worker *w)
 	for (k = h->nr_threads; k < h->nr_owners; k++)
 		if (h->owners[k].kind != KIND_NMI)
 			hrtimer_cancel(&h->owners[k].timer);
-	if (h->nmi && !nmi_drain()) {
+	if (h->nmi && !hammer_nmi_drain()) {
 		/* An NMI sent was never handled: a failure, not a skip. */
 		pr_info("# round %lu: NMIs sent were not handled within a second\n",
 			h->rounds);
@@ -565,7 +201,7 @@ static unsigned long run_round(struct hammer *h, struct aa_worker *w)
 	idle_kinds(h, idle);
 	for (k = 0; k < NR_KINDS; k++)
 		h->idle_rounds[k] += idle[k];
-	return bad + check_round(h);
+	return bad + hammer_check_round(h);
 }
 
 static int hammer_setup(struct hammer *h)
@@ -607,10 +243,10 @@ static int hammer_setup(struct hammer *h)
 			o->kind = kind;
 			o->cpu = cpu;
 			if (kind == KIND_NMI)
-				per_cpu(nmi_owner, cpu) = o;
+				per_cpu(hammer_nmi_owner, cpu) = o;
 			else
-				hrtimer_setup(&o->timer, timer_owner_fn,
-					      CLOCK_MONOTONIC, timer_mode(o));
+				hrtimer_setup(&o->timer, hammer_timer_fn,
+					      CLOCK_MONOTONIC, hammer_timer_mode(o));
 		}
 	}
 
@@ -628,7 +264,7 @@ static int hammer_setup(struct hammer *h)
 		}
 	}
 
-	hammer = h;
+	nmi_hammer = h;
 	/* Only a kernel without an NMI source skips; x86 must work. */
 	nmi_skip = AA_NMI_NONE;
 	if (!aa_nmi_register(hammer_nmi_handler)) {
@@ -648,7 +284,7 @@ static void hammer_teardown(struct hammer *h)
 		h->nmi = false;
 	}
 	for_each_possible_cpu(cpu)
-		per_cpu(nmi_owner, cpu) = NULL;
+		per_cpu(hammer_nmi_owner, cpu) = NULL;
 	for (k = 0; h->owners && k < h->nr_owners; k++) {
 		kfree(h->owners[k].src);
 		bitmap_free(h->owners[k].seen);
@@ -698,11 +334,15 @@ static void report(struct hammer *h)
 		holdbacks);
 }
 
-static void test_hammer(void)
+/*
+ * The suite's fixture: runs every round, then reports. The cases below
+ * check what it left in @state; none of them runs a round of its own.
+ */
+static int hammer_suite_init(struct kunit_suite *suite)
 {
 	struct hammer *h = &state;
 	unsigned long deadline = jiffies + hammer_seconds * HZ;
-	unsigned long violations = 0, wrong_context = 0, bad;
+	unsigned long bad;
 	struct task_struct *churn;
 	struct aa_worker *w;
 	unsigned int k;
@@ -710,11 +350,12 @@ static void test_hammer(void)
 	memset(h, 0, sizeof(*h));
 	w = kcalloc(max(hammer_threads, num_online_cpus()), sizeof(*w),
 		    GFP_KERNEL);
-	if (!CHECK(w) || !CHECK(!hammer_setup(h)))
+	h->setup_err = w ? hammer_setup(h) : -ENOMEM;
+	if (h->setup_err)
 		goto out;
 
-	churn = kthread_run(churn_fn, h, "arena_test/churn");
-	CHECK(!IS_ERR(churn));
+	churn = kthread_run(hammer_churn_fn, h, "arena_test/churn");
+	h->churn_started = !IS_ERR(churn);
 	for (;;) {
 		/* Even rounds on the ordered arena, odd on the per-CPU one. */
 		h->mode = h->rounds & 1;
@@ -736,12 +377,12 @@ static void test_hammer(void)
 			break;
 		cond_resched();
 	}
-	if (!IS_ERR(churn))
+	if (h->churn_started)
 		kthread_stop(churn);
 
 	for (k = 0; k < h->nr_owners; k++) {
-		violations += h->owners[k].violations;
-		wrong_context += h->owners[k].wrong_context;
+		h->violations += h->owners[k].violations;
+		h->wrong_context += h->owners[k].wrong_context;
 	}
 	pr_info("# hammer: %lu rounds (ordered and per-CPU in turn), %u kthreads%s, capacity %lu, element %zu bytes, bulk up to %u\n",
 		h->rounds, h->nr_threads, hammer_bind ? " (bound)" : "",
@@ -751,42 +392,51 @@ static void test_hammer(void)
 		h->churned);
 	/* Calls that can be between their read of @next and their add. */
 	pr_info("# hammer: overshoot bound %u\n", h->nr_owners);
-	CHECK(h->rounds > 0);
-	CHECK(h->bad_rounds == 0);
-	CHECK(violations == 0);
-	CHECK(wrong_context == 0);
-	CHECK(kind_ops[KIND_THREAD] > 0);
-	CHECK(h->churn_errors == 0);
 out:
 	hammer_teardown(h);
 	kfree(w);
+	/* Failures are the cases' to report: the suite always runs them. */
+	return 0;
+}
+
+/* Every round's slots checked out, and every kthread made calls. */
+static void hammer(struct kunit *test)
+{
+	struct hammer *h = &state;
+
+	KUNIT_EXPECT_EQ(test, h->setup_err, 0);
+	KUNIT_EXPECT_GT(test, h->rounds, 0);
+	KUNIT_EXPECT_EQ(test, h->bad_rounds, 0);
+	KUNIT_EXPECT_EQ(test, h->violations, 0);
+	KUNIT_EXPECT_EQ(test, h->wrong_context, 0);
+	KUNIT_EXPECT_GT(test, kind_ops[KIND_THREAD], 0);
+	KUNIT_EXPECT_TRUE(test, h->churn_started);
+	KUNIT_EXPECT_EQ(test, h->churn_errors, 0);
 }
 
 /* The hardirq and softirq owners made calls in every round. */
-static void test_hammer_interrupts(void)
+static void hammer_hardirq_softirq(struct kunit *test)
 {
-	CHECK(state.rounds > 0);
-	CHECK(state.idle_rounds[KIND_THREAD] == 0);
-	CHECK(state.idle_rounds[KIND_HARDIRQ] == 0);
-	CHECK(state.idle_rounds[KIND_SOFTIRQ] == 0);
-	pr_info("# hammer: rounds without calls: hardirq %lu, softirq %lu\n",
-		state.idle_rounds[KIND_HARDIRQ],
-		state.idle_rounds[KIND_SOFTIRQ]);
+	KUNIT_EXPECT_GT(test, state.rounds, 0);
+	KUNIT_EXPECT_EQ(test, state.idle_rounds[KIND_THREAD], 0);
+	KUNIT_EXPECT_EQ(test, state.idle_rounds[KIND_HARDIRQ], 0);
+	KUNIT_EXPECT_EQ(test, state.idle_rounds[KIND_SOFTIRQ], 0);
+	kunit_info(test, "rounds without calls: hardirq %lu, softirq %lu",
+		   state.idle_rounds[KIND_HARDIRQ],
+		   state.idle_rounds[KIND_SOFTIRQ]);
 }
 
 /* Every NMI sent was handled, and NMIs made calls in every round. */
-static void test_hammer_nmi(void)
+static void hammer_nmi(struct kunit *test)
 {
-	if (nmi_skip) {
-		aa_test_skip(nmi_skip);
-		return;
-	}
-	CHECK(state.rounds > 0);
-	CHECK(state.nmi_used);
-	CHECK(!state.nmi_stuck);
-	CHECK(state.idle_rounds[KIND_NMI] == 0);
-	pr_info("# hammer: rounds without NMI calls: %lu\n",
-		state.idle_rounds[KIND_NMI]);
+	if (nmi_skip)
+		kunit_skip(test, "%s", nmi_skip);
+	KUNIT_EXPECT_GT(test, state.rounds, 0);
+	KUNIT_EXPECT_TRUE(test, state.nmi_used);
+	KUNIT_EXPECT_FALSE(test, state.nmi_stuck);
+	KUNIT_EXPECT_EQ(test, state.idle_rounds[KIND_NMI], 0);
+	kunit_info(test, "rounds without NMI calls: %lu",
+		   state.idle_rounds[KIND_NMI]);
 }
 
 void aa_hammer_cleanup(void)
@@ -798,10 +448,16 @@ void aa_hammer_cleanup(void)
 	state.arena = NULL;
 }
 
-const struct aa_test_case aa_hammer_cases[] = {
-	{ "hammer", test_hammer },
-	{ "hammer_hardirq_softirq", test_hammer_interrupts },
-	{ "hammer_nmi", test_hammer_nmi },
+static struct kunit_case aa_hammer_cases[] = {
+	KUNIT_CASE(hammer),
+	KUNIT_CASE(hammer_hardirq_softirq),
+	KUNIT_CASE(hammer_nmi),
+	{}
 };
 
-const unsigned int aa_hammer_count = ARRAY_SIZE(aa_hammer_cases);
+/* Registered (main.c) unless hammer_rounds=0. */
+struct kunit_suite aa_hammer_suite = {
+	.name = "atomic_arena_hammer",
+	.suite_init = hammer_suite_init,
+	.test_cases = aa_hammer_cases,
+};

@@ -8,7 +8,8 @@
  * kept in a 32-bit size_t fails on i386.
  */
 
-#define pr_fmt(fmt) fmt
+/* Messages nest under the suite's subtest (KUnit's indent) in the KTAP. */
+#define pr_fmt(fmt) "    " fmt
 
 #include <linux/atomic.h>
 #include <linux/err.h>
@@ -27,7 +28,7 @@
 						      BIT_ULL(47) - 1))
 
 /* create_flags(@size, @align, @cap, @flags) must give @want (0: an arena). */
-static void expect_create(size_t size, size_t align, unsigned long cap,
+static void expect_create(struct kunit *test, size_t size, size_t align, unsigned long cap,
 			  unsigned int flags, int want)
 {
 	struct atomic_arena *a;
@@ -35,7 +36,7 @@ static void expect_create(size_t size, size_t align, unsigned long cap,
 
 	a = atomic_arena_create_flags("limits", size, align, cap, flags);
 	got = PTR_ERR_OR_ZERO(a);
-	if (!CHECK(got == want))
+	if (!aa_check(test, got == want))
 		pr_info("# create(%zu, %zu, %lu, %#x): got %d, want %d\n",
 			size, align, cap, flags, got, want);
 	atomic_arena_destroy(a);
@@ -46,14 +47,14 @@ static void expect_create(size_t size, size_t align, unsigned long cap,
  * no machine has it), one more is -EOVERFLOW, in both modes. On 32-bit
  * LONG_MAX / 2 binds the per-CPU mode too, below its own 2^47.
  */
-static void test_create_largest_capacity(void)
+static void create_largest_capacity(struct kunit *test)
 {
 	pr_info("# long is %d bits: capacity at most %lu, per-CPU %lu\n",
 		BITS_PER_LONG, (unsigned long)MAX_ELEMS, PERCPU_MAX_ELEMS);
-	expect_create(1, 1, MAX_ELEMS, 0, -ENOMEM);
-	expect_create(1, 1, MAX_ELEMS + 1UL, 0, -EOVERFLOW);
-	expect_create(1, 1, PERCPU_MAX_ELEMS, ATOMIC_ARENA_PERCPU, -ENOMEM);
-	expect_create(1, 1, PERCPU_MAX_ELEMS + 1, ATOMIC_ARENA_PERCPU,
+	expect_create(test, 1, 1, MAX_ELEMS, 0, -ENOMEM);
+	expect_create(test, 1, 1, MAX_ELEMS + 1UL, 0, -EOVERFLOW);
+	expect_create(test, 1, 1, PERCPU_MAX_ELEMS, ATOMIC_ARENA_PERCPU, -ENOMEM);
+	expect_create(test, 1, 1, PERCPU_MAX_ELEMS + 1, ATOMIC_ARENA_PERCPU,
 		      -EOVERFLOW);
 }
 
@@ -62,20 +63,20 @@ static void test_create_largest_capacity(void)
  * 64 KiB slots times 64 Ki + 1 cross 32 bits: -EOVERFLOW on 32-bit, a
  * mere 4 GiB that the test machine does not have on 64-bit.
  */
-static void test_create_size_overflow(void)
+static void create_size_overflow(struct kunit *test)
 {
 	unsigned long pages = SIZE_MAX / PAGE_SIZE;
 
-	expect_create(SZ_64K, 8, SZ_64K + 1, 0,
+	expect_create(test, SZ_64K, 8, SZ_64K + 1, 0,
 		      BITS_PER_LONG == 32 ? -EOVERFLOW : -ENOMEM);
-	expect_create(SZ_64K, 8, SZ_64K + 1, ATOMIC_ARENA_PERCPU,
+	expect_create(test, SZ_64K, 8, SZ_64K + 1, ATOMIC_ARENA_PERCPU,
 		      BITS_PER_LONG == 32 ? -EOVERFLOW : -ENOMEM);
 	/* Rounding the element up to the alignment overflows the same way. */
-	expect_create(SZ_64K - 1, 8, SZ_64K + 1, 0,
+	expect_create(test, SZ_64K - 1, 8, SZ_64K + 1, 0,
 		      BITS_PER_LONG == 32 ? -EOVERFLOW : -ENOMEM);
 	/* The exact edge of size_t, with page-sized slots. */
-	expect_create(PAGE_SIZE, PAGE_SIZE, pages, 0, -ENOMEM);
-	expect_create(PAGE_SIZE, PAGE_SIZE, pages + 1, 0, -EOVERFLOW);
+	expect_create(test, PAGE_SIZE, PAGE_SIZE, pages, 0, -ENOMEM);
+	expect_create(test, PAGE_SIZE, PAGE_SIZE, pages + 1, 0, -EOVERFLOW);
 }
 
 /*
@@ -88,11 +89,12 @@ static void test_create_size_overflow(void)
  * loop leaves it alone. Restored to its real capacity before it is
  * destroyed.
  */
-static struct atomic_arena *forge_largest(struct atomic_arena_head **h)
+static struct atomic_arena *forge_largest(struct kunit *test,
+					  struct atomic_arena_head **h)
 {
 	struct atomic_arena *a = atomic_arena_create("limits-forged", 1, 1, 1);
 
-	if (!CHECK(!IS_ERR(a)))
+	if (!aa_check(test, !IS_ERR(a)))
 		return NULL;
 	*h = (struct atomic_arena_head *)a;
 	(*h)->cap = MAX_ELEMS;
@@ -107,11 +109,11 @@ static void unforge(struct atomic_arena *a, struct atomic_arena_head *h)
 }
 
 /* The last indices: handed out, found again, and never negative as long. */
-static void test_index_near_long_max(void)
+static void index_near_long_max(struct kunit *test)
 {
 	unsigned long last = MAX_ELEMS - 1;
 	struct atomic_arena_head *h;
-	struct atomic_arena *a = forge_largest(&h);
+	struct atomic_arena *a = forge_largest(test, &h);
 	void *p, *q;
 
 	if (!a)
@@ -119,30 +121,30 @@ static void test_index_near_long_max(void)
 	atomic_long_set(&h->next, last - 1);
 	p = atomic_arena_reserve(a, 1);
 	q = atomic_arena_reserve(a, 1);
-	CHECK(p == h->base + (last - 1));
-	CHECK(q == h->base + last);
-	CHECK(atomic_arena_index(a, p) == (long)(last - 1));
-	CHECK(atomic_arena_index(a, q) == (long)last);
-	CHECK(atomic_arena_index(a, q) > 0);
-	CHECK(atomic_arena_at(a, last) == q);
-	CHECK(!atomic_arena_at(a, last + 1));
-	CHECK(!atomic_arena_at(a, LONG_MAX));
-	CHECK(!atomic_arena_at(a, (unsigned long)LONG_MAX + 1));
-	CHECK(atomic_arena_len(a) == MAX_ELEMS);
+	KUNIT_EXPECT_PTR_EQ(test, p, h->base + (last - 1));
+	KUNIT_EXPECT_PTR_EQ(test, q, h->base + last);
+	KUNIT_EXPECT_EQ(test, atomic_arena_index(a, p), (long)(last - 1));
+	KUNIT_EXPECT_EQ(test, atomic_arena_index(a, q), (long)last);
+	KUNIT_EXPECT_GT(test, atomic_arena_index(a, q), 0);
+	KUNIT_EXPECT_PTR_EQ(test, atomic_arena_at(a, last), q);
+	KUNIT_EXPECT_FALSE(test, atomic_arena_at(a, last + 1));
+	KUNIT_EXPECT_FALSE(test, atomic_arena_at(a, LONG_MAX));
+	KUNIT_EXPECT_FALSE(test, atomic_arena_at(a, (unsigned long)LONG_MAX + 1));
+	KUNIT_EXPECT_EQ(test, atomic_arena_len(a), MAX_ELEMS);
 	/* Full: every call fails, and the counter stays at the capacity. */
-	CHECK(!atomic_arena_reserve(a, 1));
-	CHECK(!atomic_arena_alloc(a, NULL));
-	CHECK(!atomic_arena_append(a, NULL, 2));
-	CHECK(atomic_long_read(&h->next) == MAX_ELEMS);
+	KUNIT_EXPECT_FALSE(test, atomic_arena_reserve(a, 1));
+	KUNIT_EXPECT_FALSE(test, atomic_arena_alloc(a, NULL));
+	KUNIT_EXPECT_FALSE(test, atomic_arena_append(a, NULL, 2));
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&h->next), MAX_ELEMS);
 
 	/* Bulk requests as large as the capacity, with one slot left. */
 	atomic_long_set(&h->next, last);
-	CHECK(!atomic_arena_reserve(a, 2));
-	CHECK(!atomic_arena_reserve(a, MAX_ELEMS));
-	CHECK(!atomic_arena_reserve(a, LONG_MAX));
-	CHECK(!atomic_arena_reserve(a, ULONG_MAX));
-	CHECK(atomic_long_read(&h->next) == last);
-	CHECK(atomic_arena_reserve(a, 1) == q);
+	KUNIT_EXPECT_FALSE(test, atomic_arena_reserve(a, 2));
+	KUNIT_EXPECT_FALSE(test, atomic_arena_reserve(a, MAX_ELEMS));
+	KUNIT_EXPECT_FALSE(test, atomic_arena_reserve(a, LONG_MAX));
+	KUNIT_EXPECT_FALSE(test, atomic_arena_reserve(a, ULONG_MAX));
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&h->next), last);
+	KUNIT_EXPECT_PTR_EQ(test, atomic_arena_reserve(a, 1), q);
 	unforge(a, h);
 }
 
@@ -169,7 +171,7 @@ static int top_race_worker(struct aa_worker *w)
  * brings it back to the capacity; with a 32-bit long that is where an
  * excess would first turn the counter negative.
  */
-static void test_pullback_near_long_max(void)
+static void pullback_near_long_max(struct kunit *test)
 {
 	unsigned int n = aa_nr_workers(), i, round;
 	struct atomic_arena_head *h;
@@ -179,19 +181,19 @@ static void test_pullback_near_long_max(void)
 	long next;
 
 	w = kcalloc(n, sizeof(*w), GFP_KERNEL);
-	if (!CHECK(w))
+	if (!aa_check(test, w))
 		return;
-	a = forge_largest(&h);
+	a = forge_largest(test, &h);
 	if (!a)
 		goto out;
 	for (round = 0; round < TOP_ROUNDS; round++) {
 		atomic_long_set(&h->next, MAX_ELEMS - 1);
 		atomic_set(&top_arrived, 0);
-		CHECK(!aa_run_workers(w, n, top_race_worker, a, true));
+		KUNIT_EXPECT_FALSE(test, aa_run_workers(w, n, top_race_worker, a, true));
 		for (i = 0, slots = 0; i < n; i++)
 			slots += w[i].slots;
 		next = atomic_long_read(&h->next);
-		if (!CHECK(slots == 1 && next == MAX_ELEMS)) {
+		if (!aa_check(test, slots == 1 && next == MAX_ELEMS)) {
 			pr_info("# round %u: %lu slots, next %ld\n", round,
 				slots, next);
 			break;
@@ -202,11 +204,15 @@ out:
 	kfree(w);
 }
 
-const struct aa_test_case aa_limits_cases[] = {
-	{ "create_largest_capacity", test_create_largest_capacity },
-	{ "create_size_overflow", test_create_size_overflow },
-	{ "index_near_long_max", test_index_near_long_max },
-	{ "pullback_near_long_max", test_pullback_near_long_max },
+static struct kunit_case aa_limits_cases[] = {
+	KUNIT_CASE(create_largest_capacity),
+	KUNIT_CASE(create_size_overflow),
+	KUNIT_CASE(index_near_long_max),
+	KUNIT_CASE(pullback_near_long_max),
+	{}
 };
 
-const unsigned int aa_limits_count = ARRAY_SIZE(aa_limits_cases);
+struct kunit_suite aa_limits_suite = {
+	.name = "atomic_arena_limits",
+	.test_cases = aa_limits_cases,
+};

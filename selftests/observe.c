@@ -15,7 +15,8 @@
  * bytes are a function of its index that the script computes too.
  */
 
-#define pr_fmt(fmt) fmt
+/* Messages nest under the suite's subtest (KUnit's indent) in the KTAP. */
+#define pr_fmt(fmt) "    " fmt
 
 #include <linux/delay.h>
 #include <linux/err.h>
@@ -60,60 +61,60 @@ static void fill_elem(u8 *e, unsigned long i, unsigned int size)
  * One failing call each, that the trace must name: noinline, and with a
  * check after the call, so that it is no tail call.
  */
-static noinline void observe_alloc_fail(struct atomic_arena *a)
+static noinline void observe_alloc_fail(struct kunit *test, struct atomic_arena *a)
 {
 	u64 v = 1;
 
-	CHECK(!atomic_arena_alloc(a, &v));
+	KUNIT_EXPECT_FALSE(test, atomic_arena_alloc(a, &v));
 }
 
-static noinline void observe_typed_fail(struct atomic_arena *a)
+static noinline void observe_typed_fail(struct kunit *test, struct atomic_arena *a)
 {
 	u64 v = 2;
 
-	CHECK(!observe_u64_arena_alloc((struct observe_u64_arena *)a, &v));
+	KUNIT_EXPECT_FALSE(test, observe_u64_arena_alloc((struct observe_u64_arena *)a, &v));
 }
 
-static noinline void observe_append_fail(struct atomic_arena *a)
+static noinline void observe_append_fail(struct kunit *test, struct atomic_arena *a)
 {
 	u64 v[3] = { 3, 3, 3 };
 
-	CHECK(!atomic_arena_append(a, v, ARRAY_SIZE(v)));
+	KUNIT_EXPECT_FALSE(test, atomic_arena_append(a, v, ARRAY_SIZE(v)));
 }
 
-static noinline void observe_reserve_fail(struct atomic_arena *a)
+static noinline void observe_reserve_fail(struct kunit *test, struct atomic_arena *a)
 {
-	CHECK(!atomic_arena_reserve(a, 2));
+	KUNIT_EXPECT_FALSE(test, atomic_arena_reserve(a, 2));
 }
 
 /* Every event on selftest-trace, in the order the script expects. */
-static void observe_trace(void)
+static void observe_trace(struct kunit *test)
 {
 	struct atomic_arena *a = atomic_arena_create("selftest-trace", 8, 8, 4);
 	u64 v = 0;
 	int i;
 
-	if (!CHECK(!IS_ERR(a)))
+	if (!aa_check(test, !IS_ERR(a)))
 		return;
 	for (i = 0; i < 4; i++)
-		CHECK(atomic_arena_alloc(a, &v));
-	observe_alloc_fail(a);
-	observe_typed_fail(a);
-	observe_append_fail(a);
-	observe_reserve_fail(a);
+		KUNIT_EXPECT_TRUE(test, atomic_arena_alloc(a, &v));
+	observe_alloc_fail(test, a);
+	observe_typed_fail(test, a);
+	observe_append_fail(test, a);
+	observe_reserve_fail(test, a);
 	atomic_arena_reset(a);			/* in_use=4 */
-	CHECK(atomic_arena_alloc(a, &v));
+	KUNIT_EXPECT_TRUE(test, atomic_arena_alloc(a, &v));
 	atomic_arena_clear(a);			/* in_use=1 */
 	atomic_arena_destroy(a);		/* in_use=0 */
 
 	/* The per-CPU mode: its failing path is its own (steal()). */
 	a = atomic_arena_create_flags("selftest-trace-pcpu", 8, 8, 2,
 				      ATOMIC_ARENA_PERCPU);
-	if (!CHECK(!IS_ERR(a)))
+	if (!aa_check(test, !IS_ERR(a)))
 		return;
-	CHECK(atomic_arena_alloc(a, &v));
-	CHECK(atomic_arena_alloc(a, &v));
-	observe_alloc_fail(a);
+	KUNIT_EXPECT_TRUE(test, atomic_arena_alloc(a, &v));
+	KUNIT_EXPECT_TRUE(test, atomic_arena_alloc(a, &v));
+	observe_alloc_fail(test, a);
 	atomic_arena_destroy(a);
 }
 
@@ -172,7 +173,7 @@ void aa_observe_cleanup(void)
 }
 
 /* The one case of observe=1: sets everything up, or says why not. */
-static void observe_setup(void)
+static void observe(struct kunit *test)
 {
 	int cpu_a = cpumask_first(cpu_online_mask);
 	int cpu_b = cpumask_next(cpu_a, cpu_online_mask);
@@ -180,7 +181,7 @@ static void observe_setup(void)
 	unsigned long i;
 	int err;
 
-	observe_trace();
+	observe_trace(test);
 
 	data = atomic_arena_create("selftest-data", DATA_ELEM, DATA_ALIGN,
 				   DATA_CAP);
@@ -195,7 +196,7 @@ static void observe_setup(void)
 		goto fail;
 	for (i = 0; i < DATA_USED; i++) {
 		fill_elem(e, i, sizeof(e));
-		CHECK(atomic_arena_alloc(data, e));
+		KUNIT_EXPECT_TRUE(test, atomic_arena_alloc(data, e));
 	}
 	/*
 	 * Batches of 64: slots 0-3 on the second CPU, 64-65 on the first, so
@@ -217,13 +218,18 @@ static void observe_setup(void)
 	return;
 
 fail:
-	CHECK(!err);
+	KUNIT_EXPECT_FALSE(test, err);
 	pr_info("# observe: cannot set up the data arenas: %d\n", err);
 	aa_observe_cleanup();
 }
 
-const struct aa_test_case aa_observe_cases[] = {
-	{ "observe", observe_setup },
+static struct kunit_case aa_observe_cases[] = {
+	KUNIT_CASE(observe),
+	{}
 };
 
-const unsigned int aa_observe_count = ARRAY_SIZE(aa_observe_cases);
+/* Run alone, with observe=1 (main.c). */
+struct kunit_suite aa_observe_suite = {
+	.name = "atomic_arena_observe",
+	.test_cases = aa_observe_cases,
+};

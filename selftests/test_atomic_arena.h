@@ -1,43 +1,53 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * test_atomic_arena.h - what the parts of the test module share: the
- * KTAP case runner's CHECK(), and a pool of kthreads released together.
+ * suites, the arenas left for debugfs, and a pool of kthreads released
+ * together. The cases are written against the KUnit API (test_kunit.h).
  */
 #ifndef _TEST_ATOMIC_ARENA_H
 #define _TEST_ATOMIC_ARENA_H
 
 #include <linux/completion.h>
+#include <linux/err.h>
 #include <linux/types.h>
 
-struct aa_test_case {
-	const char *name;
-	void (*fn)(void);
-};
+#include "../atomic_arena.h"
+#include "test_kunit.h"
 
-extern const struct aa_test_case aa_functional_cases[];
-extern const unsigned int aa_functional_count;
-extern const struct aa_test_case aa_limits_cases[];
-extern const unsigned int aa_limits_count;
-extern const struct aa_test_case aa_fault_cases[];
-extern const unsigned int aa_fault_count;
-extern const struct aa_test_case aa_observe_cases[];
-extern const unsigned int aa_observe_count;
-void aa_observe_cleanup(void);
-extern const struct aa_test_case aa_hammer_cases[];
-extern const unsigned int aa_hammer_count;
+/*
+ * The suites (one file each), run by main.c, which chooses them from the
+ * module's parameters. Arenas some cases leave alive for the script's
+ * debugfs checks are destroyed by their file's cleanup, at unload.
+ */
+extern struct kunit_suite aa_api_suite;
+extern struct kunit_suite aa_contexts_suite;
+extern struct kunit_suite aa_concurrency_suite;
+extern struct kunit_suite aa_limits_suite;
+extern struct kunit_suite aa_hammer_suite;
+extern struct kunit_suite aa_fault_suite;
+extern struct kunit_suite aa_observe_suite;
 bool aa_hammer_enabled(void);
+void aa_concurrency_cleanup(void);
 void aa_hammer_cleanup(void);
+void aa_observe_cleanup(void);
 
 /* The arena left for selftests/atomic_arena.sh to inspect in debugfs. */
 int aa_make_fixture(void);
 void aa_destroy_fixture(void);
 
-/* Results of the case being run (main.c). */
-bool aa_test_check(bool ok, const char *what, const char *fn, int line);
-void aa_test_skip(const char *why);
+/* Creates an arena the case cannot go on without; NULL fails the case. */
+static inline struct atomic_arena *new_arena(struct kunit *test,
+					     const char *name, size_t size,
+					     size_t align, unsigned long cap)
+{
+	struct atomic_arena *a = atomic_arena_create(name, size, align, cap);
 
-/* Fails the running case, with the condition and line, when @cond is false. */
-#define CHECK(cond) aa_test_check((cond), #cond, __func__, __LINE__)
+	if (!aa_check(test, !IS_ERR(a))) {
+		kunit_info(test, "create(%s): %ld", name, PTR_ERR(a));
+		return NULL;
+	}
+	return a;
+}
 
 /* A kthread of a pool run by aa_run_workers() (workers.c). */
 struct aa_worker {
