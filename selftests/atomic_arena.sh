@@ -3,37 +3,41 @@
 #
 # Tests of atomic_arena, printed as one KTAP report.
 #
-# Loading test_atomic_arena.ko runs the in-kernel cases: the functional
-# suite, then the stress cases (kthreads, hardirq, softirq and NMI
-# allocating at once) while this script keeps reading every debugfs file.
+# Loading test_atomic_arena.ko runs the in-kernel cases, KUnit suites
+# (under KUnit where the kernel has it built in, else under the module's
+# fallback runner): the API, other contexts, concurrency and the limits,
+# then the stress rounds (kthreads, hardirq, softirq and NMI allocating at
+# once), while this script keeps reading every debugfs file. Their KTAP
+# (one subtest per suite) goes into this script's report as it is, and the
+# script's own cases follow at the top level; one writer prints them
+# (ktap_helpers.sh, installed next to this script).
 # The module leaves a fixture arena and the hammer's arena alive; the
 # script checks their debugfs files, then unloads the module and checks
 # that the files went with it. Where the kernel has them, it also checks
 # create() under fault injection, and asks kmemleak about our modules
 # after loading and unloading the sample module 50 times.
 # kselftest exit codes: 0 pass, 1 fail, 4 skip.
-# shellcheck disable=SC2317 # check_* functions are called through check()
+# shellcheck disable=SC2317 # check_* functions are called through ktap_test_result
 #
 # Modules come from the installed module tree when modprobe finds them,
 # otherwise from $ATOMIC_ARENA_KO_DIR (default: the build tree this script
 # sits in). $TEST_ATOMIC_ARENA_PARAMS is passed to the test module, for
 # example "hammer_rounds=50 hammer_capacity=65536" (see modinfo).
 
-KSFT_PASS=0
-KSFT_FAIL=1
-KSFT_SKIP=4
 DEBUGFS=/sys/kernel/debug/atomic_arena
 FIXTURE=$DEBUGFS/selftest-fixture
 KMEMLEAK=/sys/kernel/debug/kmemleak
 LOAD_LOOPS=50
 
 here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=ktap_helpers.sh
+. "$here/ktap_helpers.sh"
 ko_dir=${ATOMIC_ARENA_KO_DIR:-}
 
 skip_all() {
-	echo "KTAP version 1"
-	echo "1..0 # SKIP $*"
-	exit $KSFT_SKIP
+	ktap_print_header
+	ktap_skip_all "$*"
+	exit "$KSFT_SKIP"
 }
 
 find_ko() {
@@ -117,24 +121,6 @@ check_debugfs_reader() {
 	[ "${reads:-0}" -gt 0 ] && [ "${gone:-0}" -gt 0 ]
 }
 
-n=0
-failed=0
-result() {	# result STATUS NAME [DETAIL]: STATUS is ok, fail or skip
-	n=$((n + 1))
-	case $1 in
-	ok) echo "ok $n $2" ;;
-	skip) echo "ok $n $2 # SKIP $3" ;;
-	*) echo "not ok $n $2${3:+ # $3}"; failed=1 ;;
-	esac
-}
-
-# check NAME COMMAND...: one case, passed when COMMAND succeeds.
-check() {
-	name=$1
-	shift
-	if "$@"; then result ok "$name"; else result fail "$name"; fi
-}
-
 stat_of() {	# stat_of FILE KEY: the value of "KEY:" in a stats file
 	awk -v key="$2:" '$1 == key { print $2 }' "$1"
 }
@@ -202,9 +188,9 @@ check_raced_counters() {
 # see plenty).
 check_raced_overshoot() {
 	if [ "${over_sum:-0}" -gt 0 ]; then
-		result ok debugfs_raced_overshoot
+		ktap_test_pass debugfs_raced_overshoot
 	else
-		result skip debugfs_raced_overshoot \
+		ktap_test_skip debugfs_raced_overshoot \
 			"no race took a counter past the capacity on this run: the pull-back went unexercised"
 	fi
 }
@@ -215,6 +201,29 @@ check_arenas_file() {
 	awk '$1 == "selftest-fixture" && $2 == 8 && $4 == 6 && $5 == 2 &&
 	     $6 == 6 && $7 == 48 { found = 1 } END { exit !found }' \
 		"$DEBUGFS/arenas"
+}
+
+# KUnit keeps each suite's results in debugfs (kunit/SUITE/results) while
+# the module is loaded: where KUnit ran the suites, every suite the kernel
+# log reports has its file, with the same case results as the log.
+check_kunit_results() {
+	suites=$(echo "$module_ktap" |
+		sed -n 's/^\(not \)\{0,1\}ok [0-9]* \([a-z_]*\).*/\2/p')
+	[ -n "$suites" ] || return 1
+	for s in $suites; do
+		f=/sys/kernel/debug/kunit/$s/results
+		[ -r "$f" ] || { echo "# no $f"; return 1; }
+		want=$(echo "$module_ktap" | awk -v s="$s" '
+			/^    # Subtest: / { cur = $3; next }
+			/^(not )?ok / { cur = "" }
+			cur == s && /^    (not )?ok /')
+		got=$(grep -E '^    (not )?ok ' "$f")
+		if [ -z "$want" ] || [ "$want" != "$got" ]; then
+			echo "# $f does not match the kernel log:"
+			echo "$got" | sed 's/^/# /'
+			return 1
+		fi
+	done
 }
 
 check_root_only() {
@@ -285,11 +294,11 @@ fault_case() {
 	failed_what=$(dmesg | sed -n "/$marker/,\$p" |
 		sed -n 's/.*fail_create: failing the \([a-z]*\) allocation.*/\1/p')
 	if echo "$out" | grep -q '^ok 1 ' && [ "$failed_what" = "$3" ]; then
-		result ok "$1"
+		ktap_test_pass "$1"
 	else
 		echo "$out" | grep '^ *#'
 		echo "# injected: '${failed_what}', expected '$3'"
-		result fail "$1"
+		ktap_test_fail "$1"
 	fi
 }
 
@@ -489,7 +498,7 @@ check_data_removed() {
 observe_cases() {
 	if ! mount_tracefs; then
 		for t in $OBSERVE_CASES; do
-			result fail "$t" "no tracefs"
+			ktap_test_fail "$t" "no tracefs"
 		done
 		return
 	fi
@@ -505,19 +514,19 @@ observe_cases() {
 	if [ "$rc" -ne 0 ] || ! echo "$out" | grep -q '^ok 1 '; then
 		echo "$out" | grep '^ *#'
 		for t in $OBSERVE_CASES; do
-			result fail "$t" "observe=1 did not load (exit $rc)"
+			ktap_test_fail "$t" "observe=1 did not load (exit $rc)"
 		done
 		unload test_atomic_arena
 		return
 	fi
-	check trace_event_files check_trace_event_files
+	ktap_test_result trace_event_files check_trace_event_files
 	# The call sites are symbols of the module: read while it is loaded.
-	check trace_events check_trace_events
-	check debugfs_data check_data
-	check debugfs_data_percpu check_data_percpu
-	check debugfs_data_race check_data_race
+	ktap_test_result trace_events check_trace_events
+	ktap_test_result debugfs_data check_data
+	ktap_test_result debugfs_data_percpu check_data_percpu
+	ktap_test_result debugfs_data_race check_data_race
 	unload test_atomic_arena
-	check debugfs_data_removed check_data_removed
+	ktap_test_result debugfs_data_removed check_data_removed
 }
 
 # 50 loads and unloads of the sample module: they must leave no arena.
@@ -602,7 +611,7 @@ module_ktap=$(ktap_since_mark)
 plan=$(echo "$module_ktap" | sed -n 's/^1\.\.\([0-9]*\)$/\1/p' | head -n 1)
 ran=$(echo "$module_ktap" | grep -cE '^(ok|not ok) ')
 
-debugfs_cases="debugfs_stats debugfs_arenas debugfs_root_only
+debugfs_cases="kunit_debugfs_results debugfs_stats debugfs_arenas debugfs_root_only
 	debugfs_hammer_counters debugfs_counter_bound debugfs_raced_counters
 	debugfs_raced_overshoot
 	debugfs_read_after_destroy
@@ -615,42 +624,47 @@ for t in $reader_cases $debugfs_cases $OBSERVE_CASES $fault_cases $other_cases; 
 	count=$((count + 1))
 done
 
-echo "KTAP version 1"
+ktap_print_header
 echo "1..$(( ${plan:-0} + count ))"
 echo "$module_ktap" | grep -v '^[0-9]*\.\.[0-9]*$'
 echo "# debugfs reader: ${reads:-0} passes over every file during the load, ${gone:-0} reads of an arena being destroyed"
-n=${plan:-0}
+KTAP_TESTNO=${plan:-0}
 
-check debugfs_reader check_debugfs_reader
+ktap_test_result debugfs_reader check_debugfs_reader
 rm -f "$flag.counts" "$flag.errors"
-check no_oom_kill check_no_oom_kill
+ktap_test_result no_oom_kill check_no_oom_kill
 
 hammer_ran=
 echo "$module_ktap" | grep -q '^ *# hammer totals: ' && hammer_ran=1
 if [ "$rc" -ne 0 ] || [ ! -d /sys/module/test_atomic_arena ]; then
 	for t in $debugfs_cases; do
-		result fail "$t" "test module did not load"
+		ktap_test_fail "$t" "test module did not load"
 	done
 elif ! grep -q ' /sys/kernel/debug debugfs ' /proc/mounts; then
 	for t in $debugfs_cases; do
-		result skip "$t" "debugfs is not mounted"
+		ktap_test_skip "$t" "debugfs is not mounted"
 	done
 else
 	# debugfs is there: a missing file is a failure from here on.
-	check debugfs_stats check_fixture_stats
-	check debugfs_arenas check_arenas_file
-	check debugfs_root_only check_root_only
-	if [ -z "$hammer_ran" ] && [ "${TEST_ATOMIC_ARENA_PARAMS#*hammer_rounds=0}" != "${TEST_ATOMIC_ARENA_PARAMS:-}" ]; then
-		result skip debugfs_hammer_counters "hammer_rounds=0"
-		result skip debugfs_counter_bound "hammer_rounds=0"
+	if [ -d /sys/kernel/debug/kunit ]; then
+		ktap_test_result kunit_debugfs_results check_kunit_results
 	else
-		check debugfs_hammer_counters check_hammer_counters
-		check debugfs_counter_bound check_counter_bound
+		ktap_test_skip kunit_debugfs_results "kernel without KUnit: the suites ran under the module's fallback runner"
 	fi
-	check debugfs_raced_counters check_raced_counters
+	ktap_test_result debugfs_stats check_fixture_stats
+	ktap_test_result debugfs_arenas check_arenas_file
+	ktap_test_result debugfs_root_only check_root_only
+	if [ -z "$hammer_ran" ] && [ "${TEST_ATOMIC_ARENA_PARAMS#*hammer_rounds=0}" != "${TEST_ATOMIC_ARENA_PARAMS:-}" ]; then
+		ktap_test_skip debugfs_hammer_counters "hammer_rounds=0"
+		ktap_test_skip debugfs_counter_bound "hammer_rounds=0"
+	else
+		ktap_test_result debugfs_hammer_counters check_hammer_counters
+		ktap_test_result debugfs_counter_bound check_counter_bound
+	fi
+	ktap_test_result debugfs_raced_counters check_raced_counters
 	check_raced_overshoot
-	check debugfs_read_after_destroy check_read_after_destroy
-	check debugfs_removed_with_arena check_removed_with_arena
+	ktap_test_result debugfs_read_after_destroy check_read_after_destroy
+	ktap_test_result debugfs_removed_with_arena check_removed_with_arena
 fi
 unload test_atomic_arena
 observe_cases
@@ -661,30 +675,30 @@ if [ -d "$DEBUGFS/fail_create" ]; then
 	fault_case fault_create_storage 3 storage
 elif [ -d /sys/kernel/debug/fail_page_alloc ] || [ -d /sys/kernel/debug/failslab ]; then
 	for t in $fault_cases; do
-		result fail "$t" "the kernel has fault injection, atomic_arena has no fail_create"
+		ktap_test_fail "$t" "the kernel has fault injection, atomic_arena has no fail_create"
 	done
 else
 	for t in $fault_cases; do
-		result skip "$t" "kernel without CONFIG_FAULT_INJECTION_DEBUG_FS"
+		ktap_test_skip "$t" "kernel without CONFIG_FAULT_INJECTION_DEBUG_FS"
 	done
 fi
 
 if find_ko atomic_arena_sample >/dev/null || installed atomic_arena_sample; then
-	check load_unload_loop check_load_loop
+	ktap_test_result load_unload_loop check_load_loop
 else
-	result skip load_unload_loop "atomic_arena_sample.ko not found"
+	ktap_test_skip load_unload_loop "atomic_arena_sample.ko not found"
 fi
 
 if [ "$loaded_arena" -eq 1 ]; then
-	check unload_frees_leaked_arena check_unload_frees_leaked
+	ktap_test_result unload_frees_leaked_arena check_unload_frees_leaked
 else
-	result skip unload_frees_leaked_arena "atomic_arena was loaded before this script"
+	ktap_test_skip unload_frees_leaked_arena "atomic_arena was loaded before this script"
 fi
 
 if [ -w "$KMEMLEAK" ]; then
-	check kmemleak check_kmemleak
+	ktap_test_result kmemleak check_kmemleak
 else
-	result skip kmemleak "kernel without kmemleak"
+	ktap_test_skip kmemleak "kernel without kmemleak"
 fi
 [ "$loaded_arena" -eq 0 ] || unload atomic_arena
 
@@ -692,7 +706,7 @@ if [ -z "$plan" ] || [ "$ran" != "$plan" ]; then
 	echo "# FAIL: the module reported $ran of ${plan:-?} planned cases (load returned $rc)"
 	exit $KSFT_FAIL
 fi
-if [ "$rc" -ne 0 ] || [ "$failed" -ne 0 ] || echo "$module_ktap" | grep -q '^not ok '; then
+if [ "$rc" -ne 0 ] || [ "$KTAP_CNT_FAIL" -ne 0 ] || echo "$module_ktap" | grep -q '^not ok '; then
 	exit $KSFT_FAIL
 fi
 exit $KSFT_PASS

@@ -28,15 +28,14 @@
  * KUnit runs a module's own suites from its module notifier; these are run
  * on request instead (the module's parameters choose them), through the
  * same entry point, after the header kunit_exec_run_tests() would print.
+ * Booted with kunit.enable=0, KUnit runs nothing and prints no result:
+ * the report then falls short of its plan, which its readers count as a
+ * failure.
  */
 int aa_kunit_run_suites(struct kunit_suite **suites, int n)
 {
 	int i, err, failed = 0;
 
-	if (!kunit_enabled()) {
-		pr_err("test_atomic_arena: KUnit is disabled (kunit.enable=0)\n");
-		return -EOPNOTSUPP;
-	}
 	pr_info("KTAP version 1\n");
 	pr_info("1..%d\n", n);
 	err = __kunit_test_suites_init(suites, n, true);
