@@ -33,7 +33,8 @@ version=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"$/\1/p' "$top/dkms.conf")
 # stage DIR: the files DKMS builds from (what Kbuild needs for the modules
 # DKMS installs: not the sample nor the benchmark), the header that users
 # of the arena include, and the functional test script with the KTAP
-# helpers it sources.
+# helpers it sources. The test module also includes the Go scheme's model,
+# which lives with the benchmark (bench/go_scheme.h).
 stage() {
 	local dst=$1 f
 	rm -rf "$dst"
@@ -42,7 +43,7 @@ stage() {
 		cd "$top"
 		files=(dkms.conf scripts/dkms-post-build.sh
 			selftests/atomic_arena.sh selftests/ktap_helpers.sh
-			selftests/settings)
+			selftests/settings bench/go_scheme.h)
 		for f in . selftests; do
 			files+=("$f"/Kbuild "$f"/Makefile "$f"/*.[ch])
 		done
