@@ -9,6 +9,7 @@
 #   scripts/bench.sh --report        # redo plot and table from the CSV
 #   scripts/bench.sh --log FILE [NAME]
 #   scripts/bench.sh --smoke KERNEL
+#   scripts/bench.sh --docs          # figures of docs/benchmarks.md from the CSV
 #
 # Full run, for each kernel of $KERNELS: fetch it, build every module with
 # W=1 (scripts/build-modules.sh), boot it (4 CPUs, $BENCH_MEM MB, default
@@ -30,6 +31,11 @@
 # saved on another machine (dmesg >FILE after loading the module there;
 # see README.md), under the kernel name NAME (default: the release the
 # log names).
+#
+# --docs rewrites what lies between the <!-- bench:begin --> and
+# <!-- bench:end --> lines of docs/benchmarks.md (or $BENCH_DOC) from
+# build/bench/bench.csv, of the last run or --log: the 8-byte table of
+# every kernel of the CSV side by side, then reset and clear.
 #
 # --smoke KERNEL runs the benchmark once with tiny parameters (smoke=1) to
 # prove it still works, and prints one line, "ok bench smoke KERNEL" or
@@ -314,6 +320,90 @@ report() {
 	table | sed "s/ *$//" | tee "$out/table.txt"
 }
 
+# docs_figures: the figures of docs/benchmarks.md, in Markdown, from the CSV.
+docs_figures() {
+	awk -F, '
+	function cell(k, op, t, m) {
+		if (note[k, op, t] ~ /^skipped/) return "skipped"
+		m = med[k, op, 8, t]
+		if (m == "") return "-"
+		if (ratio[k, op, t] == "") return sprintf("%.1f", m)
+		return sprintf("%.1f [%s]", m, ratio[k, op, t])
+	}
+	NR > 1 {
+		if (!($1 in seenk)) { seenk[$1] = 1; ks[++nk] = $1 }
+		med[$1, $3, $4, $5] = $6
+		if ($4 != 8) next
+		ratio[$1, $3, $5] = $10; note[$1, $3, $5] = $11
+		if ($3 ~ /^(reset|clear)_/) next
+		if (!($3 in seenop)) { seenop[$3] = 1; order[++nops] = $3 }
+		if (!($5 in seent)) { seent[$5] = 1; thr[++nt] = $5 }
+	}
+	END {
+		for (i = 1; i <= nt; i++)	# thread counts ascending
+			for (j = i + 1; j <= nt; j++)
+				if (thr[j] + 0 < thr[i] + 0) { x = thr[i]; thr[i] = thr[j]; thr[j] = x }
+		print "8-byte elements, median ns per operation per thread, [ratio to `limit`; workloads: to `wl_limit`]:"
+		print ""
+		line = "| op |"; sep = "| --- |"
+		for (q = 1; q <= nk; q++)
+			for (i = 1; i <= nt; i++) {
+				line = line " " (i == 1 ? ks[q] ", " thr[i] " thread" (thr[i] > 1 ? "s" : "") : thr[i]) " |"
+				sep = sep " ---: |"
+			}
+		print line; print sep
+		for (o = 1; o <= nops; o++) {
+			line = "| `" order[o] "` |"
+			for (q = 1; q <= nk; q++)
+				for (i = 1; i <= nt; i++)
+					line = line " " cell(ks[q], order[o], thr[i]) " |"
+			print line
+		}
+		split("1K 64K 1M 16M", caps, " ")
+		line = ""; sep = ""; rows = ""
+		for (c = 1; c <= 4; c++)
+			for (q = 1; q <= nk; q++)
+				if (med[ks[q], "reset_" caps[c], 8, 1] != "" || med[ks[q], "clear_" caps[c], 8, 1] != "")
+					have[c] = 1
+		for (c = 1; c <= 4; c++)
+			if (have[c]) { line = line " " caps[c] " |"; sep = sep " ---: |" }
+		if (line == "") exit
+		print ""
+		print "Reset of a full arena (with the reserve of all its slots), ns, and clear of one, ns per slot; 8-byte slots, 1 thread:"
+		print ""
+		print "| kernel, case |" line
+		print "| --- |" sep
+		for (q = 1; q <= nk; q++)
+			for (r = 1; r <= 2; r++) {
+				what = r == 1 ? "reset" : "clear"
+				line = "| " ks[q] ", " what " |"
+				for (c = 1; c <= 4; c++) {
+					if (!have[c]) continue
+					m = med[ks[q], what "_" caps[c], 8, 1]
+					line = line " " (m == "" ? "-" : sprintf(r == 1 ? "%.1f" : "%.3f", m)) " |"
+				}
+				print line
+			}
+	}' "$csv"
+}
+
+# write_docs FILE: FILE with docs_figures between its bench markers.
+write_docs() {
+	local doc=$1 fig new
+	[[ -f $csv ]] || { echo "bench: no $csv; run make bench first" >&2; exit 1; }
+	[[ $(grep -c '^<!-- bench:begin' "$doc") -eq 1 && $(grep -c '^<!-- bench:end' "$doc") -eq 1 ]] ||
+		{ echo "bench: $doc needs one <!-- bench:begin --> and one <!-- bench:end --> line" >&2; exit 1; }
+	fig=$(mktemp) new=$(mktemp)
+	{ echo; docs_figures; echo; } >"$fig"
+	awk -v fig="$fig" '
+	/^<!-- bench:begin/ { print; while ((getline l < fig) > 0) print l; skip = 1; next }
+	/^<!-- bench:end/ { skip = 0 }
+	!skip' "$doc" >"$new"
+	cat "$new" >"$doc"
+	rm -f "$fig" "$new"
+	echo "bench: figures of $doc written from $csv"
+}
+
 # from_log FILE [NAME]: the CSV from a kernel log of a run elsewhere.
 from_log() {
 	local lines release
@@ -344,6 +434,10 @@ case ${1:-} in
 --report)
 	[[ $# -eq 1 ]] || usage
 	report
+	exit ;;
+--docs)
+	[[ $# -eq 1 ]] || usage
+	write_docs "${BENCH_DOC:-$top/docs/benchmarks.md}"
 	exit ;;
 "") ;;
 *) usage ;;
