@@ -27,8 +27,7 @@ out=$top/build/$kernel
 src=$out/src
 rm -rf "$src"
 mkdir -p "$src"
-(cd "$top" && cp --parents Kbuild dkms.conf ./*.c ./*.h samples/*.c \
-	selftests/Kbuild selftests/*.c selftests/*.h selftests/*.sh bench/*.c "$src/")
+copy_module_sources "$src"
 
 args=()
 # On a gcov kernel, the arena is built for coverage.

@@ -57,6 +57,14 @@ case ${1:-} in
 -h | --help) usage 0 ;;
 esac
 
+# copy_module_sources DIR: the files Kbuild builds the modules from, with
+# their paths, into DIR (build-modules.sh and mutants.sh build in a copy).
+copy_module_sources() {
+	(cd "$top" && cp --parents Kbuild dkms.conf ./*.c ./*.h samples/*.c \
+		selftests/Kbuild selftests/*.c selftests/*.h selftests/*.sh \
+		bench/Kbuild bench/*.c bench/*.h "$1/")
+}
+
 # private_apt DIR SOURCE_LINE...: write DIR/sources.list and DIR/apt.conf.
 private_apt() {
 	local st=$1 arch=${APT_ARCH:-amd64} archs='"amd64";'

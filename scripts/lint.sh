@@ -50,7 +50,7 @@ cd "$top"
 # Our sources: everything but generated module glue.
 files=()
 for f in atomic_arena.c atomic_arena.h atomic_arena_compat.h atomic_arena_trace.h samples/*.c \
-	 selftests/*.c selftests/*.h bench/*.c; do
+	 selftests/*.c selftests/*.h bench/*.c bench/*.h; do
 	[[ -f $f && $f != *.mod.c ]] && files+=("$f")
 done
 [[ ${#files[@]} -gt 0 ]] || { log "no sources found in $top"; exit 1; }

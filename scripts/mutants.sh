@@ -165,9 +165,7 @@ run() {
 
 # --- the sources, once: the other mutants' base and the baseline ---
 rm -rf "$work/orig" && mkdir -p "$work/orig/src" || exit 1
-(cd "$top" && cp --parents Kbuild dkms.conf ./*.c ./*.h samples/*.c \
-	selftests/Kbuild selftests/*.c selftests/*.h selftests/*.sh bench/*.c \
-	"$work/orig/src/") || exit 1
+copy_module_sources "$work/orig/src" || exit 1
 
 declare -A stale=()	# NAME -> why
 rows=() failed=0 summary=
