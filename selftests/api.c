@@ -117,10 +117,10 @@ static void create_duplicate(struct kunit *test)
 	if (!a)
 		return;
 	b = atomic_arena_create("dup", 16, 8, 4);
-	KUNIT_EXPECT_TRUE(test, IS_ERR(b) && PTR_ERR(b) == -EEXIST);
+	KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(b), -EEXIST);
 	/* The name is checked before the storage is: -EEXIST, not -ENOMEM. */
 	b = atomic_arena_create("dup", PAGE_SIZE, 8, more_than_available());
-	KUNIT_EXPECT_TRUE(test, IS_ERR(b) && PTR_ERR(b) == -EEXIST);
+	KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(b), -EEXIST);
 	atomic_arena_destroy(a);
 
 	/* Free again once the first one is gone. */
@@ -200,7 +200,7 @@ static void alloc_struct(struct kunit *test)
 	if (!aa_check(test, p && q))
 		goto out;
 	KUNIT_EXPECT_TRUE(test, p->kind == 7 && p->id == 0x1122334455667788ULL && p->port == 443);
-	KUNIT_EXPECT_FALSE(test, strcmp(p->tag, "abcd"));
+	KUNIT_EXPECT_STREQ(test, p->tag, "abcd");
 	KUNIT_EXPECT_TRUE(test, q->id == 0x1122334455667789ULL && q->port == 444);
 	KUNIT_EXPECT_PTR_EQ(test, q, p + 1);
 	KUNIT_EXPECT_TRUE(test, IS_ALIGNED((unsigned long)p, __alignof__(struct record)));
@@ -523,7 +523,8 @@ static void typed_wrapper(struct kunit *test)
 	if (!aa_check(test, !IS_ERR(pa)))
 		return;
 	KUNIT_EXPECT_EQ(test, point_arena_cap(pa), 8);
-	KUNIT_EXPECT_EQ(test, atomic_arena_elem_size(point_arena_untyped(pa)), sizeof(struct point));
+	KUNIT_EXPECT_EQ(test, atomic_arena_elem_size(point_arena_untyped(pa)),
+			sizeof(struct point));
 	p = point_arena_alloc(pa, &v);
 	q = point_arena_append(pa, pts, 3);
 	if (!aa_check(test, p && q))
@@ -552,19 +553,23 @@ static void kasan_poisons_free_slots(struct kunit *test)
 	u8 *p;
 
 	if (!ATOMIC_ARENA_KASAN_GRANULE) {
-		kunit_skip(test, "kernel without generic KASAN and KASAN_VMALLOC");
+		kunit_mark_skipped(test, "kernel without generic KASAN and KASAN_VMALLOC");
+		return;
 	}
 	a = new_arena(test, "kasan", 16, 8, 4);
 	if (!a)
 		return;
 	p = atomic_arena_alloc(a, NULL);
 	if (aa_check(test, p)) {
-		KUNIT_EXPECT_TRUE(test, aa_kasan_shadow(p) == 0 && aa_kasan_shadow(p + 8) == 0);
+		KUNIT_EXPECT_EQ(test, aa_kasan_shadow(p), 0);
+		KUNIT_EXPECT_EQ(test, aa_kasan_shadow(p + 8), 0);
 		KUNIT_EXPECT_EQ(test, aa_kasan_shadow(p + 16), 0xf8);	/* free slot */
 		atomic_arena_reset(a);
-		KUNIT_EXPECT_TRUE(test, aa_kasan_shadow(p) == 0xf8 && aa_kasan_shadow(p + 8) == 0xf8);
+		KUNIT_EXPECT_EQ(test, aa_kasan_shadow(p), 0xf8);
+		KUNIT_EXPECT_EQ(test, aa_kasan_shadow(p + 8), 0xf8);
 		KUNIT_EXPECT_PTR_EQ(test, atomic_arena_reserve(a, 2), p);
-		KUNIT_EXPECT_TRUE(test, aa_kasan_shadow(p + 16) == 0 && aa_kasan_shadow(p + 24) == 0);
+		KUNIT_EXPECT_EQ(test, aa_kasan_shadow(p + 16), 0);
+		KUNIT_EXPECT_EQ(test, aa_kasan_shadow(p + 24), 0);
 		KUNIT_EXPECT_EQ(test, aa_kasan_shadow(p + 32), 0xf8);
 	}
 	atomic_arena_destroy(a);

@@ -48,7 +48,7 @@ static void create_race(struct kunit *test)
 	if (!aa_check(test, w))
 		return;
 	for (round = 0; round < 20; round++) {
-		KUNIT_EXPECT_FALSE(test, aa_run_workers(w, n, create_race_worker, NULL, true));
+		KUNIT_EXPECT_EQ(test, aa_run_workers(w, n, create_race_worker, NULL, true), 0);
 		for (i = 0, won = 0; i < n; i++) {
 			KUNIT_EXPECT_FALSE(test, w[i].violations);
 			if (w[i].ctx) {
@@ -103,6 +103,7 @@ static void concurrent_fill(struct kunit *test)
 	struct atomic_arena *a;
 	struct aa_worker *w;
 	struct tag *t;
+	bool ok;
 	int round;
 
 	w = kcalloc(n, sizeof(*w), GFP_KERNEL);
@@ -117,7 +118,7 @@ static void concurrent_fill(struct kunit *test)
 	}
 
 	for (round = 0; round < 3; round++) {
-		KUNIT_EXPECT_FALSE(test, aa_run_workers(w, n, fill_worker, a, false));
+		KUNIT_EXPECT_EQ(test, aa_run_workers(w, n, fill_worker, a, false), 0);
 		total = 0;
 		for (i = 0; i < n; i++) {
 			total += w[i].slots;
@@ -129,9 +130,10 @@ static void concurrent_fill(struct kunit *test)
 		/* Each slot holds one tag; each owner's tags are 0..slots-1. */
 		for (i = 0; i < cap; i++) {
 			t = atomic_arena_at(a, i);
-			if (!aa_check(test, t && t->owner < n && t->seq < w[t->owner].slots &&
-				   t->check == tag_check(t->owner, t->seq) &&
-				   !__test_and_set_bit(t->seq, seen[t->owner])))
+			ok = t && t->owner < n && t->seq < w[t->owner].slots &&
+			     t->check == tag_check(t->owner, t->seq) &&
+			     !__test_and_set_bit(t->seq, seen[t->owner]);
+			if (!aa_check(test, ok))
 				break;
 		}
 		pr_info("# round %d: %u threads filled %lu slots\n", round, n,
@@ -287,7 +289,7 @@ static unsigned long run_mixed(struct kunit *test, const struct take_ops *ops,
 	if (!aa_check(test, w))
 		return 0;
 	for (r = 0; r < rounds; r++) {
-		KUNIT_EXPECT_FALSE(test, aa_run_workers(w, n, mixed_worker, (void *)ops, false));
+		KUNIT_EXPECT_EQ(test, aa_run_workers(w, n, mixed_worker, (void *)ops, false), 0);
 		slots = 0;
 		for (i = 0; i < n; i++) {
 			violations += w[i].violations;
@@ -396,7 +398,7 @@ static void failures_do_not_accumulate(struct kunit *test)
 	if (!aa_check(test, w) || !storm)
 		goto out;
 	KUNIT_EXPECT_TRUE(test, atomic_arena_reserve(storm, 64));
-	KUNIT_EXPECT_FALSE(test, aa_run_workers(w, n, hammer_failures_worker, storm, false));
+	KUNIT_EXPECT_EQ(test, aa_run_workers(w, n, hammer_failures_worker, storm, false), 0);
 	for (i = 0; i < n; i++)
 		violations += w[i].violations;
 	KUNIT_EXPECT_EQ(test, violations, 0);
@@ -470,8 +472,8 @@ static void len_within_capacity(struct kunit *test)
 				atomic_arena_reset(race_arenas[i]);
 			atomic_set(&race_arrived[i], 0);
 		}
-		KUNIT_EXPECT_FALSE(test, aa_run_workers(w, n, len_race_worker, race_arenas,
-				      true));
+		KUNIT_EXPECT_EQ(test, aa_run_workers(w, n, len_race_worker,
+						     race_arenas, true), 0);
 		for (i = 0, slots = 0; i < n; i++) {
 			slots += w[i].slots;
 			violations += w[i].violations;
@@ -502,10 +504,10 @@ void aa_concurrency_cleanup(void)
 
 static struct kunit_case aa_concurrency_cases[] = {
 	KUNIT_CASE(create_race),
-	KUNIT_CASE(concurrent_fill),
-	KUNIT_CASE(no_spurious_failure),
-	KUNIT_CASE(failures_do_not_accumulate),
-	KUNIT_CASE(len_within_capacity),
+	KUNIT_CASE_SLOW(concurrent_fill),
+	KUNIT_CASE_SLOW(no_spurious_failure),
+	KUNIT_CASE_SLOW(failures_do_not_accumulate),
+	KUNIT_CASE_SLOW(len_within_capacity),
 	{}
 };
 

@@ -113,7 +113,8 @@ static void percpu_batches(struct kunit *test)
 
 	cpu_b = cpumask_next(cpu_a, cpu_online_mask);
 	if (cpu_b >= nr_cpu_ids) {
-		kunit_skip(test, "one online CPU: nothing to steal from");
+		kunit_mark_skipped(test, "one online CPU: nothing to steal from");
+		return;
 	}
 	a = atomic_arena_create_flags("percpu", 8, 8, cap, ATOMIC_ARENA_PERCPU);
 	if (!aa_check(test, !IS_ERR(a)))
@@ -158,6 +159,7 @@ static void percpu_batches(struct kunit *test)
 out:
 	atomic_arena_destroy(a);
 }
+
 static struct kunit_case aa_contexts_cases[] = {
 	KUNIT_CASE(alloc_hardirq),
 	KUNIT_CASE(percpu_batches),

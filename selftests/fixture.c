@@ -57,7 +57,6 @@ int aa_make_fixture(void)
 	return 0;
 }
 
-
 void aa_destroy_fixture(void)
 {
 	atomic_arena_destroy(fixture);
@@ -69,7 +68,7 @@ static void create_injected_failure(struct kunit *test)
 	struct atomic_arena *a;
 
 	a = atomic_arena_create("fault-injected", 8, 8, 16);
-	KUNIT_EXPECT_TRUE(test, IS_ERR(a) && PTR_ERR(a) == -ENOMEM);
+	KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(a), -ENOMEM);
 	if (!IS_ERR(a))
 		atomic_arena_destroy(a);
 	/* The failure left nothing behind: the same create now succeeds. */

@@ -55,6 +55,7 @@ static struct kunit_suite *main_suites[] = {
 	&aa_limits_suite,
 	&aa_hammer_suite,	/* last: left out when hammer_rounds=0 */
 };
+
 static struct kunit_suite *fault_suites[] = { &aa_fault_suite };
 static struct kunit_suite *observe_suites[] = { &aa_observe_suite };
 

@@ -218,8 +218,8 @@ static void observe(struct kunit *test)
 	return;
 
 fail:
-	KUNIT_EXPECT_FALSE(test, err);
-	pr_info("# observe: cannot set up the data arenas: %d\n", err);
+	KUNIT_EXPECT_EQ(test, err, 0);
+	kunit_info(test, "cannot set up the data arenas: %d", err);
 	aa_observe_cleanup();
 }
 

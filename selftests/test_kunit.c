@@ -71,6 +71,17 @@ void aa_kunit_fail(struct kunit *test, const char *file, int line,
 		pr_info(KUNIT_SUBTEST_INDENT "%s\n", l);
 }
 
+void aa_kunit_mark_skipped(struct kunit *test, const char *fmt, ...)
+{
+	va_list args;
+
+	WRITE_ONCE(test->status, KUNIT_SKIPPED);
+	va_start(args, fmt);
+	vscnprintf(test->status_comment, sizeof(test->status_comment), fmt,
+		   args);
+	va_end(args);
+}
+
 enum kunit_status kunit_suite_has_succeeded(struct kunit_suite *suite)
 {
 	enum kunit_status status = KUNIT_SKIPPED;

@@ -11,7 +11,9 @@
  * that the cases use is defined below under the same names, with the same
  * KTAP output, on top of a small runner (test_kunit.c). The cases are one
  * source for both. What the fallback does not provide (KUNIT_ASSERT_*,
- * resources, parameterised cases) the cases do not use.
+ * kunit_skip(), which ends a case from anywhere, resources, parameterised
+ * cases) the cases do not use: a case that skips calls
+ * kunit_mark_skipped() and returns.
  *
  * aa_kunit_run_suites() runs an array of suites and prints one KTAP report
  * with each suite as a subtest, as KUnit does for a module;
@@ -77,31 +79,22 @@ struct kunit_suite {
 };
 
 #define KUNIT_CASE(test_name) { .run_case = test_name, .name = #test_name }
+/* KUnit's attribute (over a second under emulation); nothing here. */
+#define KUNIT_CASE_SLOW(test_name) KUNIT_CASE(test_name)
 
-#define kunit_mark_skipped(test, fmt, ...)				\
-	do {								\
-		WRITE_ONCE((test)->status, KUNIT_SKIPPED);		\
-		scnprintf((test)->status_comment,			\
-			  KUNIT_STATUS_COMMENT_SIZE, fmt, ##__VA_ARGS__); \
-	} while (0)
+void aa_kunit_mark_skipped(struct kunit *test, const char *fmt, ...)
+	__printf(2, 3);
 
-/*
- * KUnit's kunit_skip() ends the case from wherever it is called; here it
- * returns, so it may only be used in the case function itself.
- */
-#define kunit_skip(test, fmt, ...)					\
-	do {								\
-		kunit_mark_skipped((test), fmt, ##__VA_ARGS__);		\
-		return;							\
-	} while (0)
+/* Marks the case skipped (unless it failed); the case then returns. */
+#define kunit_mark_skipped(test, fmt, ...) \
+	aa_kunit_mark_skipped(test, fmt, ##__VA_ARGS__)
 
-#define kunit_printk(lvl, test, fmt, ...)				\
-	printk(lvl KUNIT_SUBTEST_INDENT "# %s: " fmt "\n", (test)->name, \
+#define kunit_info(test, fmt, ...)					\
+	pr_info(KUNIT_SUBTEST_INDENT "# %s: " fmt "\n", (test)->name,	\
+		##__VA_ARGS__)
+#define kunit_err(test, fmt, ...)					\
+	pr_err(KUNIT_SUBTEST_INDENT "# %s: " fmt "\n", (test)->name,	\
 	       ##__VA_ARGS__)
-#define kunit_info(test, fmt, ...) \
-	kunit_printk(KERN_INFO, test, fmt, ##__VA_ARGS__)
-#define kunit_err(test, fmt, ...) \
-	kunit_printk(KERN_ERR, test, fmt, ##__VA_ARGS__)
 
 void aa_kunit_fail(struct kunit *test, const char *file, int line,
 		   const char *fmt, ...) __printf(4, 5);
@@ -164,8 +157,8 @@ void aa_kunit_fail(struct kunit *test, const char *file, int line,
 		if (!(__left op __right))				\
 			aa_kunit_fail(test, __FILE__, __LINE__,		\
 				KUNIT_SUBTEST_INDENT "Expected %s %s %s, but\n" \
-				KUNIT_SUBSUBTEST_INDENT "%s == %px\n"	\
-				KUNIT_SUBSUBTEST_INDENT "%s == %px",	\
+				KUNIT_SUBSUBTEST_INDENT "%s == %p\n"	\
+				KUNIT_SUBSUBTEST_INDENT "%s == %p",	\
 				#left, #op, #right, #left, __left,	\
 				#right, __right);			\
 	} while (0)
