@@ -29,7 +29,7 @@
 #
 # --log FILE [NAME] makes the same CSV, plot and table from a kernel log
 # saved on another machine (dmesg >FILE after loading the module there;
-# see README.md), under the kernel name NAME (default: the release the
+# see docs/benchmarks.md), under the kernel name NAME (default: the release the
 # log names).
 #
 # --docs rewrites what lies between the <!-- bench:begin --> and

@@ -3,7 +3,7 @@
 # does, with the Debian dkms package, for a kernel that is not the running
 # one: dkms add, build (-k), install, status; then boot that kernel in QEMU
 # with the module tree DKMS installed into, load the arena and the test
-# module with modprobe and run the functional suite, build the README's
+# module with modprobe and run the test suite, build the documented
 # consumer module (examples/consumer/) against the DKMS-installed
 # Module.symvers and load it with modprobe; then dkms remove, and check
 # that no file of the project is left.
@@ -223,7 +223,7 @@ step "dkms install -k $release into the test tree (updates/dkms)" do_install
 step "dkms status: installed for $release" do_status
 step "depmod -b: test_atomic_arena needs updates/dkms/atomic_arena.ko, all symbols resolve" do_depmod
 
-# --- a module outside the tree, built only from the README ---
+# --- a module outside the tree, built only from the docs ---
 consumer=$out/consumer
 do_consumer() {
 	cp -r "$top/examples/consumer" "$consumer" &&

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * arena_consumer.c - a module outside this project that uses atomic-arena,
- * written only from README.md: the API and typed wrapper sections, and
- * "Using it from another module" for the build.
+ * written only from the docs: README.md's API tour and typed wrapper, and
+ * docs/api.md's "Using it from another module" for the build.
  *
  * At load it fills a typed arena to capacity with single allocs and a bulk
  * append, checks what it reads back, resets and reuses it, and logs one
