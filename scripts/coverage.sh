@@ -1,5 +1,6 @@
 #!/bin/bash
-# coverage.sh - line and branch coverage of atomic_arena.c from a VM run.
+# coverage.sh - line and branch coverage of atomic_arena.c (and the parts
+# it includes) from a VM run.
 #
 # Usage: scripts/coverage.sh BUILD_SRC VM_OUTPUT
 #   BUILD_SRC  the build dir of a gcov kernel (build/KERNEL/src), holding
@@ -23,7 +24,12 @@ cd "$src"
 gcov="gcov-12"
 command -v "$gcov" >/dev/null || gcov=gcov
 "$gcov" -b -c -o . atomic_arena.c >gcov.log 2>&1 || { cat gcov.log >&2; exit 1; }
-# The summary of atomic_arena.c itself, not of the headers it includes.
-sed -n "/^File 'atomic_arena.c'/,/^$/p" gcov.log | sed 's/^/  /'
-echo "  lines never run (atomic_arena.c.gcov):"
-grep -E '^ +#####:' atomic_arena.c.gcov | sed 's/^ *#####: */    /' || echo "    none"
+# The summaries of atomic_arena.c and the parts it includes, not of the
+# headers.
+for f in atomic_arena*.c; do
+	sed -n "/^File '$f'/,/^$/p" gcov.log | sed 's/^/  /'
+done
+for f in atomic_arena*.c; do
+	echo "  lines never run ($f.gcov):"
+	grep -E '^ +#####:' "$f.gcov" | sed 's/^ *#####: */    /' || echo "    none"
+done

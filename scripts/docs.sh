@@ -1,6 +1,6 @@
 #!/bin/bash
 # docs.sh - the API reference, rendered from the kernel-doc comments of
-# atomic_arena.c and atomic_arena.h by the kernel's own scripts/kernel-doc
+# atomic_arena*.c and atomic_arena.h by the kernel's own scripts/kernel-doc
 # (from the linux-source-7.2 tree that build-kernel.sh unpacks into the
 # cache), as man pages of section 9, one per function, struct or macro.
 #
@@ -21,7 +21,7 @@ src=$("$here/build-kernel.sh" --print src 7.2)
 rm -rf "$out/man9"
 mkdir -p "$out/man9"
 cd "$top"
-"$src/scripts/kernel-doc" -man atomic_arena.c atomic_arena.h >"$out/all.9"
+"$src/scripts/kernel-doc" -man atomic_arena*.c atomic_arena.h >"$out/all.9"
 # One page per .TH: the stream kernel-doc prints holds them all.
 awk -v dir="$out/man9" '
 	/^\.TH / { name = $2; gsub(/"/, "", name); file = dir "/" name ".9" }
@@ -35,7 +35,7 @@ done >"$out/index.txt"
 
 missing=0
 # shellcheck disable=SC2013 # symbol names: one word each
-for sym in $(sed -n 's/^EXPORT_SYMBOL(\(.*\));$/\1/p' atomic_arena.c); do
+for sym in $(sed -n 's/^EXPORT_SYMBOL(\(.*\));$/\1/p' atomic_arena*.c); do
 	if [[ ! -f $out/man9/$sym.9 ]]; then
 		log "no page for the exported $sym"
 		missing=1

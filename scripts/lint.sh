@@ -1,7 +1,7 @@
 #!/bin/bash
 # lint.sh - static checks of the project's C sources, the kernel's way:
 #   checkpatch.pl --strict --no-tree -f   every .c/.h of ours
-#   kernel-doc -none -Wall                atomic_arena.c, atomic_arena.h
+#   kernel-doc -none -Wall                atomic_arena*.c, atomic_arena.h
 #   sparse (make C=2)                     against each kernel in LINT_KERNELS
 # checkpatch.pl and kernel-doc come from the linux-source-7.2 tree that
 # build-kernel.sh unpacks into the cache; sparse is Debian's (installed by
@@ -49,7 +49,7 @@ cd "$top"
 
 # Our sources: everything but generated module glue.
 files=()
-for f in atomic_arena.c atomic_arena.h atomic_arena_compat.h atomic_arena_trace.h samples/*.c \
+for f in atomic_arena*.c atomic_arena*.h samples/*.c \
 	 selftests/*.c selftests/*.h bench/*.c bench/*.h; do
 	[[ -f $f && $f != *.mod.c ]] && files+=("$f")
 done
@@ -74,8 +74,8 @@ fi
 unset rc
 
 # --- kernel-doc ---
-log "kernel-doc -none -Wall on atomic_arena.c atomic_arena.h"
-out=$("$src/scripts/kernel-doc" -none -Wall atomic_arena.c atomic_arena.h 2>&1) || rc=$?
+log "kernel-doc -none -Wall on atomic_arena*.c atomic_arena.h"
+out=$("$src/scripts/kernel-doc" -none -Wall atomic_arena*.c atomic_arena.h 2>&1) || rc=$?
 if [[ ${rc:-0} -ne 0 || -n $out ]]; then
 	echo "$out"
 	log "FAIL: kernel-doc findings (above)"
