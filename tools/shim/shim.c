@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The kernel services the arena calls, in user space: printk, BUG, mutex,
- * kzalloc, vmalloc, per-CPU memory, MemAvailable, strscpy and fault
- * injection. Built with ordinary user-space flags; only the arena object
- * gets the kernel's.
+ * kzalloc, vmalloc, per-CPU memory, MemAvailable and MemTotal, strscpy
+ * and fault injection. Built with ordinary user-space flags; only the
+ * arena object gets the kernel's.
  */
 #define _GNU_SOURCE
 #include <asm/prctl.h>
@@ -21,6 +21,7 @@
 #include "../include/linux/mm.h"
 #include "../include/linux/mutex.h"
 #include "../include/linux/percpu.h"
+#include "../include/linux/printk.h"
 #include "shim.h"
 
 /* printk ---------------------------------------------------------------- */
@@ -28,6 +29,12 @@
 static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
 static char *log_buf;
 static size_t log_len;
+static bool console;
+
+void shim_printk_console(bool on)
+{
+	console = on;
+}
 
 void shim_printk(const char *fmt, ...)
 {
@@ -45,9 +52,24 @@ void shim_printk(const char *fmt, ...)
 		abort();
 	memcpy(log_buf + log_len, line, n + 1);
 	log_len += n;
+	if (console) {
+		/* As dmesg shows it: without its KERN_<level> prefix. */
+		fputs(line[0] == '<' && line[1] && line[2] == '>' ? line + 3 : line,
+		      stdout);
+		fflush(stdout);
+	}
 	pthread_mutex_unlock(&log_lock);
 	if (getenv("SHIM_PRINTK"))
 		fputs(line, stderr);
+}
+
+int vscnprintf(char *buf, size_t size, const char *fmt, va_list args)
+{
+	int n = vsnprintf(buf, size, fmt, args);
+
+	if (n < 0 || !size)
+		return 0;
+	return (size_t)n < size ? n : (int)size - 1;
 }
 
 bool shim_log_contains(const char *s)
@@ -265,6 +287,13 @@ long si_mem_available(void)
 			break;
 	fclose(f);
 	return kb < 0 ? 0 : kb / (PAGE_SIZE / 1024);
+}
+
+unsigned long totalram_pages(void)
+{
+	long pages = sysconf(_SC_PHYS_PAGES);
+
+	return pages < 0 ? 0 : pages * (sysconf(_SC_PAGESIZE) / PAGE_SIZE);
 }
 
 ssize_t strscpy(char *dst, const char *src, size_t count)

@@ -52,6 +52,8 @@ struct fault_attr *shim_fault_attr(const char *name);
 /* printk log: whether a line containing @s was printed; clear it. */
 bool shim_log_contains(const char *s);
 void shim_log_clear(void);
+/* Whether printk also writes each line to stdout, as dmesg shows it. */
+void shim_printk_console(bool on);
 
 /* Overrides MemAvailable (pages) for tests; -1 restores the real one. */
 void shim_set_mem_available(long pages);

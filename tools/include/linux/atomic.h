@@ -38,6 +38,16 @@ static __always_inline void atomic_long_inc(atomic_long_t *v)
 	__atomic_fetch_add(&v->counter, 1, __ATOMIC_RELAXED);
 }
 
+static __always_inline void atomic_long_add(long i, atomic_long_t *v)
+{
+	__atomic_fetch_add(&v->counter, i, __ATOMIC_RELAXED);
+}
+
+static __always_inline void atomic_long_sub(long i, atomic_long_t *v)
+{
+	__atomic_fetch_sub(&v->counter, i, __ATOMIC_RELAXED);
+}
+
 static __always_inline long atomic_long_fetch_add_relaxed(long i,
 							  atomic_long_t *v)
 {

@@ -9,5 +9,7 @@
 
 /* MemAvailable from /proc/meminfo, in pages; tests may override it. */
 long si_mem_available(void);
+/* MemTotal, in pages. */
+unsigned long totalram_pages(void);
 
 #endif

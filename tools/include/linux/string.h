@@ -17,6 +17,10 @@ size_t strlen(const char *s);
 size_t strnlen(const char *s, size_t maxlen);
 char *strchr(const char *s, int c);
 int strcmp(const char *a, const char *b);
+int memcmp(const void *a, const void *b, size_t len);
+char *strsep(char **s, const char *delim);
+/* The first byte of @len at @p that is not @c, or NULL. */
+void *memchr_inv(const void *p, int c, size_t len);
 ssize_t strscpy(char *dst, const char *src, size_t count);
 
 #endif
