@@ -15,12 +15,12 @@ out=$(realpath -m "${1:-$top/build/tools}")/planted
 # NAME -> binary (under the build) and what its output must say
 declare -A bin=(
 	[utest_plain_store]="tsan/stress"
-	[utest_at_off_by_one]="native/functional"
+	[utest_at_off_by_one]="native/kunit"
 	[utest_clear_past_storage]="asan/functional"
 )
 declare -A says=(
 	[utest_plain_store]="WARNING: ThreadSanitizer: data race"
-	[utest_at_off_by_one]="CHECK(!atomic_arena_at"
+	[utest_at_off_by_one]="Expected atomic_arena_at(a, "
 	[utest_clear_past_storage]="ERROR: AddressSanitizer: heap-buffer-overflow"
 )
 

@@ -8,6 +8,8 @@
 #   functional and stress, natively (the arena with the kernel's flags)
 #   functional and stress under ThreadSanitizer (zero reports)
 #   functional and stress under AddressSanitizer + UBSan
+#   (functional: the functional cases, then the test module's API suite,
+#   selftests/api.c, through test_kunit.c's fallback runner: utest/kunit.c)
 #   the fuzzer against its model, for UTEST_FUZZ_SECONDS (20)
 #   line and branch coverage of atomic_arena.c from all of the above
 #   ubench -q: the native benchmark's smoke run (figures not judged)
@@ -40,7 +42,8 @@ stage() {
 	log=$out/log/$((KTAP_TESTNO + 1)).log
 	"$@" >"$log" 2>&1
 	rc=$?
-	sed 's/^/# /' "$log" | grep -v '^# ok ' | tail -n 40
+	# Passed cases, at any depth, are counted; the rest is shown.
+	sed 's/^/# /' "$log" | grep -Ev '^# *ok [0-9]+ [^#]*$' | tail -n 40
 	if [[ $rc -eq 0 ]]; then
 		ktap_test_pass "$name"
 	else
@@ -63,9 +66,9 @@ ktap_set_plan 10
 ktap_print_msg "native proving ground: atomic_arena.c in user space, $(nproc) CPUs"
 
 build_all() {
-	mk native/functional native/stress tsan/functional tsan/stress \
-		asan/functional asan/stress cov/functional cov/stress \
-		fuzz/fuzz cov/fuzz
+	mk native/functional native/kunit native/stress tsan/functional \
+		tsan/kunit tsan/stress asan/functional asan/kunit asan/stress \
+		cov/functional cov/kunit cov/stress fuzz/fuzz cov/fuzz
 }
 if ! build_all; then
 	ktap_test_fail build
@@ -73,30 +76,41 @@ if ! build_all; then
 	exit 1
 fi
 
-stage "functional (native, kernel code generation)" "$out/native/functional"
+# functional DIR: the functional cases and the API suite, both run.
+functional() {
+	local rc=0
+
+	"$1/functional" || rc=$?
+	"$1/kunit" || rc=$?
+	return $rc
+}
+stage "functional (native, kernel code generation)" functional "$out/native"
 stage "stress (native)" "$out/native/stress" -s "$stress_s"
-stage "functional (ThreadSanitizer)" "$out/tsan/functional"
+stage "functional (ThreadSanitizer)" functional "$out/tsan"
 stage "stress (ThreadSanitizer)" "$out/tsan/stress" -s "$stress_s"
-stage "functional (ASan + UBSan)" "$out/asan/functional"
+stage "functional (ASan + UBSan)" functional "$out/asan"
 stage "stress (ASan + UBSan)" "$out/asan/stress" -s "$stress_s"
 stage "fuzz against the model (${fuzz_s}s)" "$out/fuzz/fuzz" \
 	-max_total_time="$fuzz_s" -print_final_stats=1 \
 	-artifact_prefix="$out/fuzz/" "$out/fuzz/corpus"
 
-# Coverage: the instrumented functional and stress runs, and the fuzz
-# corpus replayed.
+# Coverage: the instrumented functional, API suite and stress runs, and
+# the fuzz corpus replayed.
 coverage() {
 	"$out/cov/functional" >/dev/null &&
+		"$out/cov/kunit" >/dev/null &&
 		"$out/cov/stress" -s 1 >/dev/null &&
 		"$out/cov/fuzz" -runs=0 "$out/fuzz/corpus" >/dev/null 2>&1 &&
 		llvm-profdata merge -o "$out/cov/all.profdata" "$out"/cov/*.profraw &&
 		(cd "$here" && llvm-cov report -show-branch-summary \
 			-instr-profile "$out/cov/all.profdata" \
-			"$out/cov/functional" -object "$out/cov/stress" \
-			-object "$out/cov/fuzz" >"$out/coverage.txt" &&
+			"$out/cov/functional" -object "$out/cov/kunit" \
+			-object "$out/cov/stress" -object "$out/cov/fuzz" \
+			>"$out/coverage.txt" &&
 		 llvm-cov show -instr-profile "$out/cov/all.profdata" \
-			"$out/cov/functional" -object "$out/cov/stress" \
-			-object "$out/cov/fuzz" >"$out/coverage-lines.txt") &&
+			"$out/cov/functional" -object "$out/cov/kunit" \
+			-object "$out/cov/stress" -object "$out/cov/fuzz" \
+			>"$out/coverage-lines.txt") &&
 		awk -v d="$(realpath "$here/..")/" \
 			'index($0, d "atomic_arena") == 1 && /\.c:$/ { on = 1; print; next }
 			 /^[^ ].*:$/ { on = 0 }
