@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The functional cases of creating and destroying arenas: every error of
- * create, in order; -ENOMEM, -EEXIST; destroy of NULL and error pointers;
- * each allocation of create failed by fault injection; the module's exit.
+ * The functional cases of creating and destroying arenas that the API
+ * suite (selftests/api.c) cannot make: the longest name in debugfs,
+ * -ENOMEM at MemAvailable's edge, each allocation of create failed by
+ * fault injection, the module's exit.
  */
 #define _GNU_SOURCE
 #include <string.h>
@@ -13,52 +14,22 @@
 
 #include "functional.h"
 
-void test_create_bad_input(void)
+/*
+ * The longest valid name is whole in debugfs too. Every error of create,
+ * -EEXIST and destroy of NULL and error pointers are the API suite's
+ * (selftests/api.c, natively in kunit.c, which checks after each case
+ * that it left no storage allocated).
+ */
+void test_create_longest_name(void)
 {
-	static const struct {
-		const char *name;
-		size_t size, align;
-		unsigned long cap;
-		int err;
-	} bad[] = {
-		{ NULL,		8, 8, 16, -EINVAL },
-		{ "",		8, 8, 16, -EINVAL },
-		{ "a/b",	8, 8, 16, -EINVAL },
-		{ ".",		8, 8, 16, -EINVAL },
-		{ "..",		8, 8, 16, -EINVAL },
-		{ "arenas",	8, 8, 16, -EINVAL },
-		{ "fail_create", 8, 8, 16, -EINVAL },
-		{ "this-name-is-thirty-two-bytes-xx", 8, 8, 16, -EINVAL },
-		{ "t",		0, 8, 16, -EINVAL },
-		{ "t",		8, 8, 0, -EINVAL },
-		{ "t",		8, 0, 16, -EINVAL },
-		{ "t",		8, 3, 16, -EINVAL },
-		{ "t",		8, 24, 16, -EINVAL },
-		{ "t",		8, PAGE_SIZE * 2, 16, -EINVAL },
-		{ "t",		SIZE_MAX, 8, 1, -EOVERFLOW },
-		{ "t",		SIZE_MAX / 2, 1, 3, -EOVERFLOW },
-		{ "t",		8, 8, ULONG_MAX, -EOVERFLOW },
-		{ "t",		1, 1, LONG_MAX / 2 + 1, -EOVERFLOW },
-	};
-	long before = shim_allocations();
-	struct atomic_arena *a;
-	unsigned int i;
+	struct atomic_arena *a = new_arena("this-name-is-thirty-one-bytes-x",
+					   1, 1, 2);
 
-	for (i = 0; i < ARRAY_SIZE(bad); i++) {
-		a = atomic_arena_create(bad[i].name, bad[i].size, bad[i].align,
-					bad[i].cap);
-		if (!CHECK_EQ(PTR_ERR_OR_ZERO(a), bad[i].err))
-			printf("# bad[%u]\n", i);
-		atomic_arena_destroy(a);
-	}
-	CHECK_EQ(shim_allocations(), before);
-
-	/* Longest valid name, and the largest alignment. */
-	a = new_arena("this-name-is-thirty-one-bytes-x", 1, PAGE_SIZE, 2);
 	CHECK(shim_debugfs_exists("atomic_arena/this-name-is-thirty-one-bytes-x/stats"));
 	atomic_arena_destroy(a);
 }
 
+/* MemAvailable's edge: a page more is refused, a page and a byte is two. */
 void test_create_nomem(void)
 {
 	long before = shim_allocations();
@@ -81,30 +52,6 @@ void test_create_nomem(void)
 	shim_set_mem_available(-1);
 	CHECK_EQ(shim_allocations(), before);
 	CHECK(!shim_debugfs_exists("atomic_arena/nomem"));
-}
-
-void test_create_duplicate(void)
-{
-	struct atomic_arena *a = new_arena("dup", 8, 8, 4), *b;
-	long before = shim_allocations();
-
-	/* Refused before any allocation, however large the second one. */
-	b = atomic_arena_create("dup", PAGE_SIZE, 8, LONG_MAX / 2 / PAGE_SIZE);
-	CHECK_EQ(PTR_ERR_OR_ZERO(b), -EEXIST);
-	CHECK_EQ(shim_allocations(), before);
-	atomic_arena_destroy(a);
-	b = new_arena("dup", 8, 8, 4);
-	atomic_arena_destroy(b);
-}
-
-void test_destroy_null(void)
-{
-	long before = shim_allocations();
-
-	atomic_arena_destroy(NULL);
-	atomic_arena_destroy(ERR_PTR(-EINVAL));
-	atomic_arena_destroy(ERR_PTR(-ENOMEM));
-	CHECK_EQ(shim_allocations(), before);
 }
 
 /* Each of create's three allocations fails in turn: -ENOMEM, no leak. */
