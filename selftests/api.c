@@ -169,6 +169,7 @@ static void alloc_int(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, *p, v);
 		KUNIT_EXPECT_TRUE(test, !prev || p == prev + 1);
 		KUNIT_EXPECT_EQ(test, atomic_arena_len(a), i + 1);
+		KUNIT_EXPECT_EQ(test, atomic_arena_index(a, p), i);
 		prev = p;
 	}
 	for (i = 0; i < 8; i++)
