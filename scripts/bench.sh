@@ -234,15 +234,12 @@ plot() {
 	gnuplot "$plotdir/bench.gp"
 }
 
-# table: the 8-byte table per kernel and the headline figures, from the CSV.
-table() {
-	awk -F, '
-	function fig(k, op, s, t) { return med[k, op, s, t] }
-	function times(a, b) { return (a != "" && b != "" && b > 0) ? sprintf("%.2fx", a / b) : "n/a" }
-	function both(k, a, ta, b, tb) {
-		if (note[k, a, 8, ta] ~ /^skipped/ || note[k, b, 8, tb] ~ /^skipped/) return "skipped"
-		return times(med[k, a, 8, ta], med[k, b, 8, tb]) " (" times(lo[k, a, 8, ta], lo[k, b, 8, tb]) ")"
-	}
+# The CSV's reader, shared by table() and docs_figures(): per kernel (ks,
+# rel), operation, element size and threads, the median, min, ratio and
+# note; the 8-byte operations in CSV order (order) and the thread counts
+# (thr, ascending once sort_threads() ran).
+# shellcheck disable=SC2016 # awk's $1..., not the shell's
+CSV_READER='
 	NR > 1 {
 		if (!($1 in rel)) { ks[++nk] = $1; rel[$1] = $2 }
 		med[$1, $3, $4, $5] = $6; lo[$1, $3, $4, $5] = $7
@@ -252,10 +249,23 @@ table() {
 			if (!($5 in seent)) { seent[$5] = 1; thr[++nt] = $5 }
 		}
 	}
-	END {
-		for (i = 1; i <= nt; i++)	# thread counts ascending
+	function sort_threads(	i, j, x) {
+		for (i = 1; i <= nt; i++)
 			for (j = i + 1; j <= nt; j++)
 				if (thr[j] + 0 < thr[i] + 0) { x = thr[i]; thr[i] = thr[j]; thr[j] = x }
+	}'
+
+# table: the 8-byte table per kernel and the headline figures, from the CSV.
+table() {
+	awk -F, "$CSV_READER"'
+	function fig(k, op, s, t) { return med[k, op, s, t] }
+	function times(a, b) { return (a != "" && b != "" && b > 0) ? sprintf("%.2fx", a / b) : "n/a" }
+	function both(k, a, ta, b, tb) {
+		if (note[k, a, 8, ta] ~ /^skipped/ || note[k, b, 8, tb] ~ /^skipped/) return "skipped"
+		return times(med[k, a, 8, ta], med[k, b, 8, tb]) " (" times(lo[k, a, 8, ta], lo[k, b, 8, tb]) ")"
+	}
+	END {
+		sort_threads()
 		split("1K 64K 1M 16M", caps, " ")
 		for (q = 1; q <= nk; q++) {
 			k = ks[q]
@@ -322,27 +332,16 @@ report() {
 
 # docs_figures: the figures of docs/benchmarks.md, in Markdown, from the CSV.
 docs_figures() {
-	awk -F, '
+	awk -F, "$CSV_READER"'
 	function cell(k, op, t, m) {
-		if (note[k, op, t] ~ /^skipped/) return "skipped"
+		if (note[k, op, 8, t] ~ /^skipped/) return "skipped"
 		m = med[k, op, 8, t]
 		if (m == "") return "-"
-		if (ratio[k, op, t] == "") return sprintf("%.1f", m)
-		return sprintf("%.1f [%s]", m, ratio[k, op, t])
-	}
-	NR > 1 {
-		if (!($1 in seenk)) { seenk[$1] = 1; ks[++nk] = $1 }
-		med[$1, $3, $4, $5] = $6
-		if ($4 != 8) next
-		ratio[$1, $3, $5] = $10; note[$1, $3, $5] = $11
-		if ($3 ~ /^(reset|clear)_/) next
-		if (!($3 in seenop)) { seenop[$3] = 1; order[++nops] = $3 }
-		if (!($5 in seent)) { seent[$5] = 1; thr[++nt] = $5 }
+		if (ratio[k, op, 8, t] == "") return sprintf("%.1f", m)
+		return sprintf("%.1f [%s]", m, ratio[k, op, 8, t])
 	}
 	END {
-		for (i = 1; i <= nt; i++)	# thread counts ascending
-			for (j = i + 1; j <= nt; j++)
-				if (thr[j] + 0 < thr[i] + 0) { x = thr[i]; thr[i] = thr[j]; thr[j] = x }
+		sort_threads()
 		print "8-byte elements, median ns per operation per thread, [ratio to `limit`; workloads: to `wl_limit`]:"
 		print ""
 		line = "| op |"; sep = "| --- |"
