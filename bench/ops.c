@@ -80,9 +80,11 @@ static noinline void *limit_call(struct bench_ctr *c, const void *obj)
 
 /*
  * atomic_arena_alloc() as the arena implements it (fetch-add; on failure
- * pull the counter back to the capacity), minus the statistics.
+ * pull the counter back to the capacity), with or without the arena's
+ * per-CPU statistics (@stats is a constant: each caller is its own copy).
  */
-static noinline void *ours_alloc(struct bench_ctr *c, const void *obj)
+static __always_inline void *ours_alloc_body(struct bench_ctr *c,
+					     const void *obj, bool stats)
 {
 	unsigned long cap = c->cap;
 	unsigned long idx;
@@ -91,30 +93,26 @@ static noinline void *ours_alloc(struct bench_ctr *c, const void *obj)
 	idx = atomic_long_fetch_add_relaxed(1, &c->next);
 	if (unlikely(idx >= cap)) {
 		atomic_long_cmpxchg_relaxed(&c->next, idx + 1, cap);
+		if (stats)
+			this_cpu_inc(c->stats->alloc_fails);
 		return NULL;
 	}
+	if (stats)
+		this_cpu_inc(c->stats->allocs);
 	p = c->base + idx * c->stride;
 	memcpy(p, obj, c->size);
 	return p;
 }
 
-/* ours_alloc() with the arena's per-CPU statistics: the same as the arena. */
+static noinline void *ours_alloc(struct bench_ctr *c, const void *obj)
+{
+	return ours_alloc_body(c, obj, false);
+}
+
+/* The same as the arena, statistics included. */
 static noinline void *ours_alloc_stats(struct bench_ctr *c, const void *obj)
 {
-	unsigned long cap = c->cap;
-	unsigned long idx;
-	void *p;
-
-	idx = atomic_long_fetch_add_relaxed(1, &c->next);
-	if (unlikely(idx >= cap)) {
-		atomic_long_cmpxchg_relaxed(&c->next, idx + 1, cap);
-		this_cpu_inc(c->stats->alloc_fails);
-		return NULL;
-	}
-	this_cpu_inc(c->stats->allocs);
-	p = c->base + idx * c->stride;
-	memcpy(p, obj, c->size);
-	return p;
+	return ours_alloc_body(c, obj, true);
 }
 
 /* atomic_arena_append()'s reservation (room checked first), no stats. */
