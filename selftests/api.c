@@ -63,8 +63,8 @@ static void create_bad_input(struct kunit *test)
 		a = atomic_arena_create(bad[i].name, bad[i].size, bad[i].align,
 					bad[i].cap);
 		if (!aa_check(test, PTR_ERR_OR_ZERO(a) == bad[i].err))
-			pr_info("# bad[%u]: got %d, want %d\n", i,
-				PTR_ERR_OR_ZERO(a), bad[i].err);
+			kunit_info(test, "bad[%u]: got %d, want %d", i,
+				   PTR_ERR_OR_ZERO(a), bad[i].err);
 		atomic_arena_destroy(a);
 	}
 
@@ -99,9 +99,9 @@ static void create_nomem(struct kunit *test)
 	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
 		a = atomic_arena_create("nomem", PAGE_SIZE, 8, sizes[i]);
 		if (!aa_check(test, PTR_ERR_OR_ZERO(a) == -ENOMEM))
-			pr_info("# %lu pages of %lu (%ld available): got %d\n",
-				sizes[i], totalram_pages(), si_mem_available(),
-				PTR_ERR_OR_ZERO(a));
+			kunit_info(test, "%lu pages of %lu (%ld available): got %d",
+				   sizes[i], totalram_pages(), si_mem_available(),
+				   PTR_ERR_OR_ZERO(a));
 		atomic_arena_destroy(a);
 	}
 	/* The failed create left no trace: the name is free. */

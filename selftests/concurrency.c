@@ -136,8 +136,8 @@ static void concurrent_fill(struct kunit *test)
 			if (!aa_check(test, ok))
 				break;
 		}
-		pr_info("# round %d: %u threads filled %lu slots\n", round, n,
-			total);
+		kunit_info(test, "round %d: %u threads filled %lu slots", round, n,
+			   total);
 		if (round & 1)
 			atomic_arena_clear(a);
 		else
@@ -318,8 +318,8 @@ static void no_spurious_failure(struct kunit *test)
 	if (!ops.ctx)
 		return;
 	violations = run_mixed(test, &ops, aa_nr_workers(), rounds, &lost);
-	pr_info("# arena: %lu spurious failures, %lu rounds not filled exactly, in %d rounds\n",
-		violations, lost, rounds);
+	kunit_info(test, "arena: %lu spurious failures, %lu rounds not filled exactly, in %d rounds",
+		   violations, lost, rounds);
 	KUNIT_EXPECT_EQ(test, violations, 0);
 	KUNIT_EXPECT_EQ(test, lost, 0);
 
@@ -331,8 +331,8 @@ static void no_spurious_failure(struct kunit *test)
 	atomic_set(&planted, 0);
 	ops.take = planted_take;
 	violations = run_mixed(test, &ops, 1, 1, &lost);
-	pr_info("# planted: the checker saw %lu violations of 1 planted failure\n",
-		violations);
+	kunit_info(test, "planted: the checker saw %lu violations of 1 planted failure",
+		   violations);
 	KUNIT_EXPECT_EQ(test, atomic_read(&planted), 1);
 	KUNIT_EXPECT_GT(test, violations, 0);
 	atomic_arena_destroy(ops.ctx);
@@ -343,8 +343,8 @@ static void no_spurious_failure(struct kunit *test)
 					    ATOMIC_ARENA_PERCPU);
 	if (aa_check(test, !IS_ERR(ops.ctx))) {
 		violations = run_mixed(test, &ops, aa_nr_workers(), rounds, &lost);
-		pr_info("# per-CPU arena: %lu spurious failures, %lu rounds not filled exactly, in %d rounds\n",
-			violations, lost, rounds);
+		kunit_info(test, "per-CPU arena: %lu spurious failures, %lu rounds not filled exactly, in %d rounds",
+			   violations, lost, rounds);
 		KUNIT_EXPECT_EQ(test, violations, 0);
 		KUNIT_EXPECT_EQ(test, lost, 0);
 		atomic_arena_destroy(ops.ctx);
@@ -357,8 +357,8 @@ static void no_spurious_failure(struct kunit *test)
 		.len = rollback_len, .cap = cap, .ctx = &rc,
 	};
 	violations = run_mixed(test, &ops, aa_nr_workers(), rounds, &lost);
-	pr_info("# fetch-add-then-roll-back scheme: %lu spurious failures in %d rounds\n",
-		violations, rounds);
+	kunit_info(test, "fetch-add-then-roll-back scheme: %lu spurious failures in %d rounds",
+		   violations, rounds);
 }
 
 static int hammer_failures_worker(struct aa_worker *w)
@@ -483,7 +483,7 @@ static void len_within_capacity(struct kunit *test)
 		for (i = 0; i < RACE_ARENAS; i++)
 			KUNIT_EXPECT_EQ(test, atomic_arena_len(race_arenas[i]), 1);
 	}
-	pr_info("# len() above the capacity: seen %lu times\n", violations);
+	kunit_info(test, "len() above the capacity: seen %lu times", violations);
 	KUNIT_EXPECT_EQ(test, violations, 0);
 out:
 	kfree(w);

@@ -37,8 +37,8 @@ static void expect_create(struct kunit *test, size_t size, size_t align, unsigne
 	a = atomic_arena_create_flags("limits", size, align, cap, flags);
 	got = PTR_ERR_OR_ZERO(a);
 	if (!aa_check(test, got == want))
-		pr_info("# create(%zu, %zu, %lu, %#x): got %d, want %d\n",
-			size, align, cap, flags, got, want);
+		kunit_info(test, "create(%zu, %zu, %lu, %#x): got %d, want %d",
+			   size, align, cap, flags, got, want);
 	atomic_arena_destroy(a);
 }
 
@@ -49,8 +49,8 @@ static void expect_create(struct kunit *test, size_t size, size_t align, unsigne
  */
 static void create_largest_capacity(struct kunit *test)
 {
-	pr_info("# long is %d bits: capacity at most %lu, per-CPU %lu\n",
-		BITS_PER_LONG, (unsigned long)MAX_ELEMS, PERCPU_MAX_ELEMS);
+	kunit_info(test, "long is %d bits: capacity at most %lu, per-CPU %lu",
+		   BITS_PER_LONG, (unsigned long)MAX_ELEMS, PERCPU_MAX_ELEMS);
 	expect_create(test, 1, 1, MAX_ELEMS, 0, -ENOMEM);
 	expect_create(test, 1, 1, MAX_ELEMS + 1UL, 0, -EOVERFLOW);
 	expect_create(test, 1, 1, PERCPU_MAX_ELEMS, ATOMIC_ARENA_PERCPU, -ENOMEM);
@@ -194,8 +194,8 @@ static void pullback_near_long_max(struct kunit *test)
 			slots += w[i].slots;
 		next = atomic_long_read(&h->next);
 		if (!aa_check(test, slots == 1 && next == MAX_ELEMS)) {
-			pr_info("# round %u: %lu slots, next %ld\n", round,
-				slots, next);
+			kunit_info(test, "round %u: %lu slots, next %ld", round,
+				   slots, next);
 			break;
 		}
 	}

@@ -82,6 +82,17 @@ void aa_kunit_mark_skipped(struct kunit *test, const char *fmt, ...)
 	va_end(args);
 }
 
+void aa_kunit_info(const struct kunit *test, const char *fmt, ...)
+{
+	char msg[256];
+	va_list args;
+
+	va_start(args, fmt);
+	vscnprintf(msg, sizeof(msg), fmt, args);
+	va_end(args);
+	pr_info(KUNIT_SUBTEST_INDENT "# %s: %s\n", test->name, msg);
+}
+
 enum kunit_status kunit_suite_has_succeeded(struct kunit_suite *suite)
 {
 	enum kunit_status status = KUNIT_SKIPPED;

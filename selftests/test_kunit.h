@@ -89,12 +89,11 @@ void aa_kunit_mark_skipped(struct kunit *test, const char *fmt, ...)
 #define kunit_mark_skipped(test, fmt, ...) \
 	aa_kunit_mark_skipped(test, fmt, ##__VA_ARGS__)
 
-#define kunit_info(test, fmt, ...)					\
-	pr_info(KUNIT_SUBTEST_INDENT "# %s: " fmt "\n", (test)->name,	\
-		##__VA_ARGS__)
-#define kunit_err(test, fmt, ...)					\
-	pr_err(KUNIT_SUBTEST_INDENT "# %s: " fmt "\n", (test)->name,	\
-	       ##__VA_ARGS__)
+void aa_kunit_info(const struct kunit *test, const char *fmt, ...)
+	__printf(2, 3);
+
+/* "    # <case>: <message>", as KUnit prints it, whatever the pr_fmt. */
+#define kunit_info(test, fmt, ...) aa_kunit_info(test, fmt, ##__VA_ARGS__)
 
 void aa_kunit_fail(struct kunit *test, const char *file, int line,
 		   const char *fmt, ...) __printf(4, 5);
