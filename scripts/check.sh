@@ -5,7 +5,7 @@
 # a build from Debian's kernel source for 7.2 and the sanitizer kernels),
 # build every module with W=1, check that the typed wrapper rejects a wrong
 # pointer type at compile time, boot the kernel in QEMU and run
-# selftests/atomic_arena.sh there (functional suite, hammer, debugfs, fault
+# selftests/atomic_arena.sh there (the KUnit suites, debugfs, fault
 # injection, load loop, kmemleak), printing its KTAP; on a gcov kernel,
 # report the coverage of atomic_arena.c. Then, where their kernel is in
 # $KERNELS: the DKMS test ($DKMS_KERNELS; again with the kernel shown to

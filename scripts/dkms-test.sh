@@ -288,9 +288,9 @@ sed 's/^/    /' /tmp/ktap
 set -- $(ktap_count /tmp/ktap)
 pass=$(($1 + $3)) nfail=$2 plan=$4 incomplete=$6
 if [ "$rc" -eq 0 ] && [ "$incomplete" -eq 0 ] && [ "$nfail" -eq 0 ]; then
-	ok "functional suite, both modules loaded by modprobe: $pass/$((pass + nfail)) passed"
+	ok "test suite, both modules loaded by modprobe: $pass/$((pass + nfail)) passed"
 else
-	not_ok "functional suite: exit $rc, $pass/$((pass + nfail)) passed, $nfail failed, $5 of $plan planned results"
+	not_ok "test suite: exit $rc, $pass/$((pass + nfail)) passed, $nfail failed, $5 of $plan planned results"
 fi
 
 if [ -d /sys/module/atomic_arena ]; then
