@@ -39,16 +39,16 @@
 #
 # --smoke KERNEL runs the benchmark once with tiny parameters (smoke=1) to
 # prove it still works, and prints one line, "ok bench smoke KERNEL" or
-# "not ok bench smoke KERNEL (why)"; exits non-zero on failure. It reuses
+# "not ok bench smoke KERNEL # why"; exits non-zero on failure. It reuses
 # the modules in build/KERNEL/src when they are newer than the sources.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
-top=$(dirname "$here")
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$here/lib.sh"
 out=$top/build/bench
 csv=$out/bench.csv
 mem=${BENCH_MEM:-1024}
-usage() { sed -n '2,/^set -euo/{/^#/s/^# \{0,1\}//p}' "$0" >&2; exit 2; }
 
 # payload KERNEL DIR PARAMS: a vm-run payload that loads the benchmark with
 # PARAMS and streams its result lines (and a few facts about the guest).
@@ -147,11 +147,11 @@ smoke() {
 		fi
 	fi
 	if [[ -n $why ]]; then
-		echo "not ok bench smoke $k ($why)"
+		ktap_print_result "not ok" "" "bench smoke $k" "$why"
 		tail -n 20 "$dir/log" >&2
 		return 1
 	fi
-	echo "ok bench smoke $k"
+	ktap_print_result ok "" "bench smoke $k"
 }
 
 # plot_cmd FILE GROUP OPS...: the plot command of one panel. GROUP ops
@@ -325,7 +325,7 @@ table() {
 }
 
 report() {
-	[[ -f $csv ]] || { echo "bench: no $csv; run make bench first" >&2; exit 1; }
+	[[ -f $csv ]] || die "no $csv; run make bench first"
 	plot
 	table | sed "s/ *$//" | tee "$out/table.txt"
 }
@@ -389,9 +389,9 @@ docs_figures() {
 # write_docs FILE: FILE with docs_figures between its bench markers.
 write_docs() {
 	local doc=$1 fig new
-	[[ -f $csv ]] || { echo "bench: no $csv; run make bench first" >&2; exit 1; }
+	[[ -f $csv ]] || die "no $csv; run make bench first"
 	[[ $(grep -c '^<!-- bench:begin' "$doc") -eq 1 && $(grep -c '^<!-- bench:end' "$doc") -eq 1 ]] ||
-		{ echo "bench: $doc needs one <!-- bench:begin --> and one <!-- bench:end --> line" >&2; exit 1; }
+		die "$doc needs one <!-- bench:begin --> and one <!-- bench:end --> line"
 	fig=$(mktemp) new=$(mktemp)
 	{ echo; docs_figures; echo; } >"$fig"
 	awk -v fig="$fig" '
@@ -400,13 +400,13 @@ write_docs() {
 	!skip' "$doc" >"$new"
 	cat "$new" >"$doc"
 	rm -f "$fig" "$new"
-	echo "bench: figures of $doc written from $csv"
+	log "figures of $doc written from $csv"
 }
 
 # from_log FILE [NAME]: the CSV from a kernel log of a run elsewhere.
 from_log() {
 	local lines release
-	[[ -r $1 ]] || { echo "bench: cannot read $1" >&2; exit 1; }
+	[[ -r $1 ]] || die "cannot read $1"
 	mkdir -p "$out"
 	lines=$(sed -n 's/^\(\[[^]]*\] *\)\{0,1\}\(atomic_arena_bench: \)/\2/p' "$1")
 	release=$(sed -n 's/^atomic_arena_bench: start kernel=\([^ ]*\) .*/\1/p' <<<"$lines" | tail -n 1)
