@@ -625,7 +625,7 @@ for t in $reader_cases $debugfs_cases $OBSERVE_CASES $fault_cases $other_cases; 
 done
 
 ktap_print_header
-echo "1..$(( ${plan:-0} + count ))"
+ktap_set_plan $(( ${plan:-0} + count ))
 echo "$module_ktap" | grep -v '^[0-9]*\.\.[0-9]*$'
 echo "# debugfs reader: ${reads:-0} passes over every file during the load, ${gone:-0} reads of an arena being destroyed"
 KTAP_TESTNO=${plan:-0}
