@@ -7,16 +7,10 @@
 /* Messages nest under the suite's subtest (KUnit's indent) in the KTAP. */
 #define pr_fmt(fmt) "    " fmt
 
-#include <linux/bitmap.h>
-#include <linux/cpumask.h>
-#include <linux/delay.h>
 #include <linux/err.h>
-#include <linux/hrtimer.h>
 #include <linux/kernel.h>
 #include <linux/mm.h>
-#include <linux/preempt.h>
 #include <linux/slab.h>
-#include <linux/smp.h>
 #include <linux/string.h>
 
 #include "../atomic_arena.h"

@@ -27,24 +27,13 @@
 /*
  * KUnit runs a module's own suites from its module notifier; these are run
  * on request instead (the module's parameters choose them), through the
- * same entry point, after the header kunit_exec_run_tests() would print.
- * Booted with kunit.enable=0, KUnit runs nothing and prints no result:
- * the report then falls short of its plan, which its readers count as a
- * failure.
+ * same entry point. Booted with kunit.enable=0, KUnit runs nothing and
+ * prints no result: the report then falls short of its plan, which its
+ * readers count as a failure.
  */
-int aa_kunit_run_suites(struct kunit_suite **suites, int n)
+static int run_all(struct kunit_suite **suites, int n)
 {
-	int i, err, failed = 0;
-
-	pr_info("KTAP version 1\n");
-	pr_info("1..%d\n", n);
-	err = __kunit_test_suites_init(suites, n, true);
-	if (err)
-		return err;
-	for (i = 0; i < n; i++)
-		if (kunit_suite_has_succeeded(suites[i]) == KUNIT_FAILURE)
-			failed++;
-	return failed;
+	return __kunit_test_suites_init(suites, n, true);
 }
 
 void aa_kunit_exit_suites(struct kunit_suite **suites, int n)
@@ -168,18 +157,13 @@ static void run_suite(struct kunit_suite *suite, unsigned int nr)
 		     "");
 }
 
-int aa_kunit_run_suites(struct kunit_suite **suites, int n)
+static int run_all(struct kunit_suite **suites, int n)
 {
-	int i, failed = 0;
+	int i;
 
-	pr_info("KTAP version 1\n");
-	pr_info("1..%d\n", n);
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n; i++)
 		run_suite(suites[i], i + 1);
-		if (kunit_suite_has_succeeded(suites[i]) == KUNIT_FAILURE)
-			failed++;
-	}
-	return failed;
+	return 0;
 }
 
 void aa_kunit_exit_suites(struct kunit_suite **suites, int n)
@@ -187,3 +171,19 @@ void aa_kunit_exit_suites(struct kunit_suite **suites, int n)
 }
 
 #endif /* IS_BUILTIN(CONFIG_KUNIT) */
+
+int aa_kunit_run_suites(struct kunit_suite **suites, int n)
+{
+	int i, err, failed = 0;
+
+	/* The header kunit_exec_run_tests() prints before a module's suites. */
+	pr_info("KTAP version 1\n");
+	pr_info("1..%d\n", n);
+	err = run_all(suites, n);
+	if (err)
+		return err;
+	for (i = 0; i < n; i++)
+		if (kunit_suite_has_succeeded(suites[i]) == KUNIT_FAILURE)
+			failed++;
+	return failed;
+}
