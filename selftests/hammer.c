@@ -87,7 +87,6 @@ MODULE_PARM_DESC(hammer_irq_burst, "Calls per hrtimer expiry, three times that p
 /* The stressed arena's users, and the round checker: hammer_owners.c. */
 struct hammer *nmi_hammer;		/* for the NMI handler */
 DEFINE_PER_CPU(struct owner *, hammer_nmi_owner);
-DEFINE_PER_CPU(atomic_t, hammer_nmi_pending);
 static const char *nmi_skip;
 static const char *const kind_name[NR_KINDS] = {
 	"kthread", "hardirq", "softirq", "nmi",

@@ -76,7 +76,6 @@ extern unsigned int hammer_irq_us;
 extern unsigned int hammer_irq_burst;
 extern struct hammer *nmi_hammer;
 DECLARE_PER_CPU(struct owner *, hammer_nmi_owner);
-DECLARE_PER_CPU(atomic_t, hammer_nmi_pending);
 
 int hammer_thread_fn(struct aa_worker *w);
 enum hrtimer_restart hammer_timer_fn(struct hrtimer *t);

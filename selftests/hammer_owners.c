@@ -31,6 +31,9 @@
 #include "test_atomic_arena.h"
 #include "hammer.h"
 
+/* An NMI sent to the CPU and not handled yet (hammer_nmi_sender()). */
+static DEFINE_PER_CPU(atomic_t, hammer_nmi_pending);
+
 /* Tag of part @part of a call of @n slots: every 64-bit word of the slot. */
 static u64 tag_word(u64 w0, u64 w1, unsigned int k)
 {
